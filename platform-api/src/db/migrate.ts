@@ -1,0 +1,34 @@
+import {
+  connectionFromUrl,
+  createDb,
+  ident,
+  migrate,
+  type Knex,
+  type Migration,
+  type MigrationResult,
+} from '@solar/common';
+import { platformInitial } from '../../migrations/20261124_001_platform.js';
+
+/** Every platform migration, oldest first. */
+export const platformMigrations: readonly Migration[] = [platformInitial];
+
+/** Creates the platform database if missing (needs a server-level user, e.g. root locally). */
+export async function ensurePlatformDatabase(url: string): Promise<void> {
+  const { database } = connectionFromUrl(url);
+  if (!database)
+    throw new Error(
+      'DATABASE_URL must name the platform database, e.g. mysql://root@127.0.0.1:3306/platform',
+    );
+  const server = createDb({ url, database: null, pool: { min: 0, max: 1 } });
+  try {
+    await server.raw(
+      `CREATE DATABASE IF NOT EXISTS ${ident(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await server.destroy();
+  }
+}
+
+export async function migratePlatform(db: Knex): Promise<MigrationResult> {
+  return migrate(db, platformMigrations);
+}

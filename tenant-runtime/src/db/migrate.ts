@@ -1,0 +1,13 @@
+import { migrate, type Knex, type Migration, type MigrationResult } from '@solar/common';
+import { leadsInitial } from '../../migrations/20261124_001_leads.js';
+
+/** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
+export const tenantMigrations: readonly Migration[] = [leadsInitial];
+
+/** The schema version a tenant is on once every migration here has applied. */
+export const latestTenantSchemaVersion = tenantMigrations.at(-1)!.name;
+
+/** Applies pending tenant migrations to the schema `db` is connected to (as that tenant's own DB user). */
+export async function migrateTenant(db: Knex): Promise<MigrationResult> {
+  return migrate(db, tenantMigrations);
+}
