@@ -1,0 +1,77 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyInternalToken, type InternalClaims } from '@solar/common';
+import type { CryptoKey } from 'jose';
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** the verified internal token's claims; null when verification failed (and 401 was answered) */
+  claims: InternalClaims | null;
+}
+
+export interface FakeRuntime {
+  /** base URL to store as a tenant's endpoint */
+  endpoint: string;
+  received: ReceivedRequest[];
+  /** Hold every answer this long (to provoke upstream timeouts). */
+  delayMs: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in tenant runtime for platform-api tests: it verifies the internal token exactly as the runtime
+ * must (public key only), records what reached it, and answers /graphql with a small JSON document.
+ */
+export async function startFakeRuntime(publicKey: CryptoKey): Promise<FakeRuntime> {
+  const received: ReceivedRequest[] = [];
+  const state = { delayMs: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const claims = await verifyInternalToken(bearer, publicKey).catch(() => null);
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        claims,
+      });
+      if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
+      if (res.destroyed) return;
+      if (!claims) {
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"errors":[{"message":"bad token"}]}');
+        return;
+      }
+      res
+        .writeHead(200, {
+          'content-type': 'application/graphql-response+json; charset=utf-8',
+          'set-cookie': 'x=1',
+        })
+        .end(JSON.stringify({ data: { viewer: { id: claims.sub, tenant: claims.tid } } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    received,
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(ms: number) {
+      state.delayMs = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
