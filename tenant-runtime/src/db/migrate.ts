@@ -1,8 +1,9 @@
 import { migrate, type Knex, type Migration, type MigrationResult } from '@solar/common';
 import { leadsInitial } from '../../migrations/20261124_001_leads.js';
+import { leadsSearchIndexes } from '../../migrations/20261124_002_leads_search.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
-export const tenantMigrations: readonly Migration[] = [leadsInitial];
+export const tenantMigrations: readonly Migration[] = [leadsInitial, leadsSearchIndexes];
 
 /** The schema version a tenant is on once every migration here has applied. */
 export const latestTenantSchemaVersion = tenantMigrations.at(-1)!.name;

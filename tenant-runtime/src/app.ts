@@ -1,0 +1,81 @@
+import { importInternalKey, parseKey, type Knex, type Logger } from '@solar/common';
+import type { RuntimeConfig } from './config.js';
+import type { RuntimeState } from './engine/context.js';
+import { authenticate } from './engine/auth/authenticate.js';
+import { graphqlHandler } from './engine/graphql/graphql-handler.js';
+import { errorHandler } from './engine/http/error-handler.js';
+import { health } from './engine/http/health.js';
+import { createKoa, type KoaApp } from './engine/http/koa.js';
+import { notFound } from './engine/http/not-found.js';
+import { readBody } from './engine/http/read-body.js';
+import { requestContext } from './engine/http/request-context.js';
+import { resolveTenant } from './engine/tenancy/resolve-tenant.js';
+import { createTenantDirectory } from './engine/tenancy/tenant-directory.js';
+import { createTenantPools, type TenantPools } from './engine/tenancy/tenant-pools.js';
+import { createTenantRegistry, type TenantRegistry } from './engine/tenancy/tenant-registry.js';
+import { graphqlModules } from './modules/index.js';
+
+export interface RuntimeDeps {
+  config: RuntimeConfig;
+  logger: Logger;
+  /** pool on the platform database: reads the tenant registry, backs /readyz */
+  platformDb: Knex;
+  /** false once shutdown has begun (from serve()'s lifecycle); /readyz then fails */
+  isAccepting?: () => boolean;
+}
+
+export interface Runtime {
+  app: KoaApp<RuntimeState>;
+  registry: TenantRegistry;
+  pools: TenantPools;
+  /** closes every tenant pool (the platform pool belongs to the caller) */
+  close(): Promise<void>;
+}
+
+/** The tenant runtime: every middleware, in the order a request meets them. */
+export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
+  const { config, logger } = deps;
+  const registry = createTenantRegistry(deps.platformDb, { ttlMs: config.TENANT_REGISTRY_TTL_MS });
+  const pools = createTenantPools({
+    url: config.DATABASE_URL,
+    maxPerTenant: config.POOL_MAX_PER_TENANT,
+    maxOpen: config.MAX_OPEN_TENANT_POOLS,
+    logger,
+  });
+  const directory = createTenantDirectory({
+    registry,
+    pools,
+    secretKey: parseKey(config.PLATFORM_SECRET_KEY),
+    logger,
+  });
+
+  const app = createKoa<RuntimeState>();
+  app
+    // request id, child logger, server span, one log line per request
+    .use(requestContext(logger))
+    // typed errors → { error: { code, message } } with their status
+    .use(errorHandler())
+    // /healthz, /readyz — no token needed
+    .use(health({ platformDb: deps.platformDb, isAccepting: deps.isAccepting ?? (() => true) }))
+    // internal token → ctx.state.caller (the only source of tenant and user)
+    .use(authenticate(await importInternalKey(config.INTERNAL_TOKEN_PUBLIC_KEY)))
+    // body within MAX_BODY_BYTES, else 413 before parsing
+    .use(readBody(config.MAX_BODY_BYTES))
+    // caller's tenant → its own DB pool; not ready → 503, suspended → read-only
+    .use(
+      resolveTenant(directory, {
+        dedicatedTenantId: config.MODE === 'dedicated' ? config.TENANT_ID : undefined,
+      }),
+    )
+    // POST/GET /graphql
+    .use(
+      graphqlHandler({
+        modules: graphqlModules,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        production: config.NODE_ENV === 'production',
+      }),
+    )
+    .use(notFound());
+
+  return { app, registry, pools, close: () => pools.close() };
+}
