@@ -1,0 +1,67 @@
+import {
+  createDb,
+  createLogger,
+  parseKey,
+  serve,
+  startTelemetry,
+  type Lifecycle,
+  type Logger,
+  type Served,
+} from '@solar/common';
+import type { OperatorConfig } from './config.js';
+import { healthHandler } from './health.js';
+import { createLocalDriver, type LocalDriver } from './local/driver.js';
+
+export class DriverNotBuilt extends Error {
+  constructor(driver: string) {
+    super(`the ${driver} driver is not built yet; run the operator with DRIVER=local`);
+    this.name = 'DriverNotBuilt';
+  }
+}
+
+export interface Operator {
+  served: Served;
+  driver: LocalDriver;
+  logger: Logger;
+}
+
+/**
+ * The operator, wired in order: config → logger/telemetry → platform DB → driver + its reconcile loop →
+ * health server whose shutdown stops the loop (letting the reconcile in flight finish) and closes pools.
+ */
+export async function startOperator(
+  config: OperatorConfig,
+  opts: { handleSignals?: boolean; logger?: Logger } = {},
+): Promise<Operator> {
+  const logger = opts.logger ?? createLogger('operator', config.LOG_LEVEL);
+  if (config.DRIVER === 'kubernetes') throw new DriverNotBuilt('kubernetes');
+
+  const telemetry = startTelemetry('operator', config);
+  const platformDb = createDb({ url: config.DATABASE_URL, label: 'platform', pool: { min: 0, max: 5 } });
+  const driver = createLocalDriver({
+    platformDb,
+    adminDbUrl: config.ADMIN_DATABASE_URL ?? config.DATABASE_URL,
+    secretKey: parseKey(config.PLATFORM_SECRET_KEY),
+    runtimeEndpoint: config.RUNTIME_ENDPOINT,
+    logger,
+  });
+
+  // the handler exists before serve() returns the lifecycle it reports on
+  const holder: { lifecycle?: Lifecycle } = {};
+  const served = await serve(healthHandler({ platformDb, lifecycle: () => holder.lifecycle }), {
+    port: config.PORT,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    handleSignals: opts.handleSignals ?? true,
+    onClose: async () => {
+      await driver.close();
+      await platformDb.destroy();
+      await telemetry.shutdown();
+    },
+  });
+  holder.lifecycle = served.lifecycle;
+
+  driver.run({ intervalMs: config.RECONCILE_INTERVAL_MS, resyncMs: config.RESYNC_INTERVAL_MS });
+  logger.info({ port: served.port, driver: config.DRIVER }, 'operator started');
+  return { served, driver, logger };
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { baseConfigSchema } from '@solar/common';
+
+/** Operator configuration, read once at start. Defaults run the local single-machine stack. */
+export const operatorConfigSchema = baseConfigSchema.extend({
+  /** base64 of 32 random bytes; seals tenant DB passwords (same key platform-api uses) */
+  PLATFORM_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
+  /** server-level URL able to create schemas and users; defaults to DATABASE_URL's server */
+  ADMIN_DATABASE_URL: z.url().optional(),
+  /** the pooled tenant-runtime's base URL, published as each pooled tenant's routing entry */
+  RUNTIME_ENDPOINT: z.url().default('http://127.0.0.1:4100'),
+  /** /healthz and /readyz */
+  PORT: z.coerce.number().int().min(0).max(65535).default(4200),
+  DRIVER: z.enum(['local', 'kubernetes']).default('local'),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
+  RESYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
+});
+export type OperatorConfig = z.infer<typeof operatorConfigSchema>;
