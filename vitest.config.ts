@@ -4,11 +4,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      ...['common', 'operator', 'platform-api', 'tenant-runtime'].map((name) => ({
+      ...['common', 'operator', 'platform-api', 'tenant-runtime', 'scripts'].map((name) => ({
         test: {
           name,
           root: `./${name}`,
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: name === 'scripts' ? ['**/*.test.ts'] : ['src/**/*.test.ts', 'test/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
