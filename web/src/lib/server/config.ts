@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { TENANT_SLUG } from '../tenant-slug.js';
+
+/** The web server's settings, read once from the environment; the defaults are the local stack. */
+export const webConfigSchema = z.object({
+  PLATFORM_API_URL: z
+    .url()
+    .default('http://127.0.0.1:4000')
+    .transform((v) => v.replace(/\/+$/, '')),
+  BASE_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .regex(/^[a-z0-9.-]+$/, { message: 'must be a hostname such as solarcrm.io' })
+    .default('localhost'),
+  /** Workspace served when the host names none (local mode: acme). */
+  DEFAULT_TENANT: z
+    .string()
+    .toLowerCase()
+    .regex(TENANT_SLUG, { message: 'must be a workspace slug' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long the web server waits for platform-api before answering 504/503. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+});
+export type WebConfig = z.output<typeof webConfigSchema>;
+
+export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
+  const parsed = webConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid web configuration:\n  ${issues.join('\n  ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,18 @@
+import { error } from '@sveltejs/kit';
+import { LEAD_QUERY } from '$lib/leads/lead-documents';
+import { serverGraphql } from '$lib/server/graphql';
+import { leadDataSchema } from '$lib/server/lead-schemas';
+import type { PageServerLoad } from './$types';
+
+function notFound(): never {
+  error(404, { code: 'NOT_FOUND', message: "This lead doesn't exist, or it isn't shared with you." });
+}
+
+export const load: PageServerLoad = async (event) => {
+  const id = event.params.id;
+  // ids are UUIDs; anything else cannot be a lead, so skip the round trip
+  if (!/^[0-9a-fA-F-]{8,64}$/.test(id)) notFound();
+  const data = await serverGraphql(event, LEAD_QUERY, { id }, leadDataSchema);
+  const lead = data.lead ?? notFound();
+  return { lead };
+};
