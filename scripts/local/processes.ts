@@ -18,6 +18,22 @@ export interface RunningProgram {
   logFile: string;
 }
 
+/**
+ * The parent's environment minus what a test runner injects (vitest sets MODE, TEST, VITEST…), so a program
+ * started from a test sees the same environment as one started by `npm start`.
+ */
+function inheritedEnv(): Record<string, string | undefined> {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (
+      /^(VITEST|VITE_|__VITEST)/.test(key) ||
+      ['MODE', 'TEST', 'DEV', 'PROD', 'SSR', 'BASE_URL'].includes(key)
+    )
+      delete env[key];
+  }
+  return env;
+}
+
 /** Starts a program as a child process, its output going to .data/logs/<name>.log (or the console). */
 export async function startProgram(
   spec: ProgramSpec,
@@ -27,7 +43,7 @@ export async function startProgram(
   await mkdir(logDir, { recursive: true });
   const logFile = join(logDir, `${spec.name}.log`);
   const child = spawn(process.execPath, spec.args, {
-    env: { ...process.env, ...spec.env },
+    env: { ...inheritedEnv(), ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = toConsole ? process.stdout : createWriteStream(logFile, { flags: 'a' });
