@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   console.log('Solar CRM — local mode\n');
   const logDir = resolve(repoRoot, '.data/logs');
   let stack: Stack | undefined;
+  let stopping = false;
   const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
     console.log('\nstopping…');
     await stack?.stop();
     process.exit(code);
@@ -74,7 +77,8 @@ ${DEMO_USERS.map((u) => `    ${u.email.padEnd(30)} ${u.title}`).join('\n')}
 `);
   for (const p of stack.programs) {
     p.child.once('exit', (code, signal) => {
-      if (signal !== 'SIGTERM' && signal !== 'SIGINT') {
+      // a terminal's Ctrl-C reaches every program at once; only an exit nobody asked for is news
+      if (!stopping && signal !== 'SIGTERM' && signal !== 'SIGINT') {
         console.error(`${p.name} stopped unexpectedly (code ${code}, signal ${signal}) — see ${p.logFile}`);
         void shutdown(1);
       }
