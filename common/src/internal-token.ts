@@ -21,6 +21,9 @@ export const internalClaimsSchema = z.object({
   sid: z.string().min(1),
   /** OAuth-style scopes granted to the caller (integrators); staff sessions carry ['*'] */
   scopes: z.array(z.string()),
+  /** optional: the user's email and display name, so the runtime can show a member it has not seen before */
+  email: z.string().max(254).optional(),
+  name: z.string().max(200).optional(),
 });
 export type InternalClaims = z.infer<typeof internalClaimsSchema>;
 

@@ -25,8 +25,17 @@ async function snapshot(schema: string) {
   const identities = await server.raw(
     `SELECT id, password_hash, updated_at FROM ${ident(name)}.identities ORDER BY id`,
   );
-  const leads = await server.raw(`SELECT COUNT(*) AS n, MAX(updated_at) AS last FROM ${ident(schema)}.leads`);
-  return JSON.stringify([tenants[0], identities[0], leads[0]]);
+  const leads = await server.raw(
+    `SELECT COUNT(*) AS n, MAX(updated_at) AS last, COUNT(DISTINCT unit_id) AS teams FROM ${ident(schema)}.leads`,
+  );
+  const access = await server.raw(
+    `SELECT (SELECT COUNT(*) FROM ${ident(schema)}.org_units) AS units,
+            (SELECT COUNT(*) FROM ${ident(schema)}.members) AS members,
+            (SELECT COUNT(*) FROM ${ident(schema)}.memberships) AS memberships,
+            (SELECT COUNT(*) FROM ${ident(schema)}.role_grants) AS grants,
+            (SELECT version FROM ${ident(schema)}.access_state) AS version`,
+  );
+  return JSON.stringify([tenants[0], identities[0], leads[0], access[0]]);
 }
 
 let schema = '';
@@ -49,6 +58,36 @@ describe('npm start provisioning of the demo tenant', () => {
     );
     const [[{ n }]] = await server.raw(`SELECT COUNT(*) AS n FROM ${ident(schema)}.leads`);
     expect(n).toBe(300);
+  });
+
+  it('gives acme an org tree, every demo user a role, and every lead a team', async () => {
+    const [roles] = await server.raw(
+      `SELECT i.email, g.role_id FROM ${ident(name)}.identities i
+         JOIN ${ident(schema)}.role_grants g ON g.member_id = i.id ORDER BY i.email`,
+    );
+    expect(
+      Object.fromEntries(roles.map((r: { email: string; role_id: string }) => [r.email, r.role_id])),
+    ).toEqual({
+      'ava.admin@acme.example': 'admin',
+      'grace.support@acme.example': 'support_agent',
+      'jordan.rep@acme.example': 'sales_rep',
+      'luis.field@acme.example': 'field_tech',
+      'marcus.sales@acme.example': 'sales_manager',
+      'noah.analyst@acme.example': 'analyst',
+      'priya.rep@acme.example': 'sales_rep',
+      'sam.pm@acme.example': 'project_manager',
+    });
+    const [teams] = await server.raw(
+      `SELECT u.name, COUNT(*) AS n FROM ${ident(schema)}.leads l
+         JOIN ${ident(schema)}.org_units u ON u.id = l.unit_id GROUP BY u.name ORDER BY u.name`,
+    );
+    expect(teams.map((t: { name: string }) => t.name)).toEqual([
+      'Austin Sales',
+      'Dallas Sales',
+      'Phoenix Sales',
+      'Tucson Sales',
+    ]);
+    expect(teams.reduce((s: number, t: { n: number }) => s + Number(t.n), 0)).toBe(300);
   });
 
   it('a second start changes nothing', async () => {

@@ -3,11 +3,12 @@ import { ensurePlatformDatabase, migratePlatform } from '@solar/platform-api/db/
 import { createIdentity } from '@solar/platform-api/identity/create-identity';
 import { createLocalDriver } from '@solar/operator/local/driver';
 import { createLocalCredentialStore } from '@solar/operator/local/credential-store';
+import { demoLeadTeam, seedDemoAccess } from './demo-access.js';
 import { demoLeads } from './demo-leads.js';
 
 export const DEMO_PASSWORD = 'SolarDemo-2026!';
 
-/** The acme staff, one per default role a solar installer has (roles arrive with access control). */
+/** The acme staff, one per default role a solar installer has (their roles and teams: demo-access.ts). */
 export const DEMO_USERS = [
   { email: 'ava.admin@acme.example', name: 'Ava Martinez', title: 'admin' },
   { email: 'marcus.sales@acme.example', name: 'Marcus Chen', title: 'sales manager' },
@@ -95,9 +96,24 @@ export async function provisionDemo(o: {
       label: tenant.status.database.schema,
     });
     try {
-      // reps own most leads; the first owner (the admin) creates them
+      const people = staff.map((s, i) => ({
+        id: s.id,
+        email: DEMO_USERS[i]!.email,
+        name: DEMO_USERS[i]!.name,
+      }));
+      const accessRows = await seedDemoAccess(tenantDb, people);
+      o.onStep(
+        accessRows
+          ? `seeded the org tree, members and roles (${accessRows} rows)`
+          : 'org tree and roles already present',
+      );
+
+      // reps own most leads; the first owner (the admin) creates them; each lead belongs to a team
       const owners = [staff[0]!.id, staff[2]!.id, staff[3]!.id, staff[1]!.id];
-      const leads = demoLeads(DEMO_LEAD_COUNT, owners);
+      const leads = demoLeads(DEMO_LEAD_COUNT, owners).map((l) => ({
+        ...l,
+        unit_id: demoLeadTeam(l, people),
+      }));
       const count = async () =>
         Number(((await tenantDb('leads').count({ n: '*' })) as Array<{ n: number }>)[0]!.n);
       const before = await count();
@@ -108,6 +124,15 @@ export async function provisionDemo(o: {
           .ignore();
       }
       const inserted = (await count()) - before;
+      // demo leads seeded before leads had teams get theirs (once: afterwards none is without a team)
+      for (const team of new Set(leads.map((l) => l.unit_id)))
+        await tenantDb('leads')
+          .whereIn(
+            'id',
+            leads.filter((l) => l.unit_id === team).map((l) => l.id),
+          )
+          .whereNull('unit_id')
+          .update({ unit_id: team });
       o.onStep(
         inserted
           ? `seeded ${DEMO_USERS.length} demo users and ${inserted} demo leads`

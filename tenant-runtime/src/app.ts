@@ -13,7 +13,13 @@ import { resolveTenant } from './engine/tenancy/resolve-tenant.js';
 import { createTenantDirectory } from './engine/tenancy/tenant-directory.js';
 import { createTenantPools, type TenantPools } from './engine/tenancy/tenant-pools.js';
 import { createTenantRegistry, type TenantRegistry } from './engine/tenancy/tenant-registry.js';
-import { graphqlModules } from './modules/index.js';
+import { guardPools } from './engine/data/scope-guard.js';
+import {
+  createAccessResolver,
+  resolveAccess,
+  type AccessResolver,
+} from './modules/access/access-resolver.js';
+import { graphqlModules, scopedTables } from './modules/index.js';
 
 export interface RuntimeDeps {
   config: RuntimeConfig;
@@ -28,6 +34,8 @@ export interface Runtime {
   app: KoaApp<RuntimeState>;
   registry: TenantRegistry;
   pools: TenantPools;
+  /** members' effective permissions, cached per tenant + member */
+  access: AccessResolver;
   /** closes every tenant pool (the platform pool belongs to the caller) */
   close(): Promise<void>;
 }
@@ -36,12 +44,15 @@ export interface Runtime {
 export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const { config, logger } = deps;
   const registry = createTenantRegistry(deps.platformDb, { ttlMs: config.TENANT_REGISTRY_TTL_MS });
-  const pools = createTenantPools({
+  const tenantPools = createTenantPools({
     url: config.DATABASE_URL,
     maxPerTenant: config.POOL_MAX_PER_TENANT,
     maxOpen: config.MAX_OPEN_TENANT_POOLS,
     logger,
   });
+  // outside production, a query on a row-scoped table that skipped the data-access layer throws
+  const pools = config.NODE_ENV === 'production' ? tenantPools : guardPools(tenantPools, scopedTables);
+  const access = createAccessResolver();
   const directory = createTenantDirectory({
     registry,
     pools,
@@ -67,15 +78,18 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
         dedicatedTenantId: config.MODE === 'dedicated' ? config.TENANT_ID : undefined,
       }),
     )
+    // caller → member (created on first request) with cached permission scopes; disabled → 403
+    .use(resolveAccess(access))
     // POST/GET /graphql
     .use(
       graphqlHandler({
         modules: graphqlModules,
+        scopedTables,
         maxBodyBytes: config.MAX_BODY_BYTES,
         production: config.NODE_ENV === 'production',
       }),
     )
     .use(notFound());
 
-  return { app, registry, pools, close: () => pools.close() };
+  return { app, registry, pools, access, close: () => pools.close() };
 }

@@ -1,9 +1,16 @@
 import { migrate, type Knex, type Migration, type MigrationResult } from '@solar/common';
 import { leadsInitial } from '../../migrations/20261124_001_leads.js';
 import { leadsSearchIndexes } from '../../migrations/20261124_002_leads_search.js';
+import { accessInitial } from '../../migrations/20261125_003_access.js';
+import { leadsUnit } from '../../migrations/20261125_004_leads_unit.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
-export const tenantMigrations: readonly Migration[] = [leadsInitial, leadsSearchIndexes];
+export const tenantMigrations: readonly Migration[] = [
+  leadsInitial,
+  leadsSearchIndexes,
+  accessInitial,
+  leadsUnit,
+];
 
 /** The schema version a tenant is on once every migration here has applied. */
 export const latestTenantSchemaVersion = tenantMigrations.at(-1)!.name;

@@ -1,5 +1,10 @@
 import type { GraphQLModule } from '../engine/graphql/context.js';
+import { accessGraphQL } from './access/access-graphql.js';
 import { leadsGraphQL } from './leads/lead-graphql.js';
+import { leadsTable } from './leads/lead-repository.js';
 
 /** Every domain module's GraphQL contribution; app.ts wires them into the one tenant schema. */
-export const graphqlModules: readonly GraphQLModule[] = [leadsGraphQL];
+export const graphqlModules: readonly GraphQLModule[] = [leadsGraphQL, accessGraphQL];
+
+/** Every row-scoped table: reachable only through the data-access layer (guarded outside production). */
+export const scopedTables: readonly string[] = [leadsTable.name];

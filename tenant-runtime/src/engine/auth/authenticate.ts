@@ -28,6 +28,8 @@ export function authenticate(publicKey: CryptoKey): Middleware<RuntimeState> {
       userId: claims.sub,
       sessionId: claims.sid,
       scopes: claims.scopes,
+      ...(claims.email !== undefined ? { email: claims.email } : {}),
+      ...(claims.name !== undefined ? { name: claims.name } : {}),
     };
     ctx.state.log = ctx.state.log.child({ tenant: claims.tid, tenantSlug: claims.tslug, userId: claims.sub });
     return next();

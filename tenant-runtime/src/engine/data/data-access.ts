@@ -1,10 +1,21 @@
-import type { Knex } from '@solar/common';
-import type { Caller } from '../context.js';
+import { Forbidden, NotFound, type Knex } from '@solar/common';
 import { TenantSuspended } from '../errors.js';
-import { applyReadScope, assertWriteScope } from './row-scope.js';
-import type { TableSpec } from './table.js';
+import { applyScope, planPage } from './row-scope.js';
+import {
+  intersect,
+  isEmptyScope,
+  rowVisible,
+  rowWritable,
+  type Action,
+  type Actor,
+  type Scope,
+} from './scope.js';
+import { OutOfScope } from './scope-errors.js';
+import { scopedQueryContext } from './scope-guard.js';
+import { isScoped, type ScopedTableSpec, type TableSpec } from './table.js';
 
 export type Row = Record<string, unknown>;
+type Where = (qb: Knex.QueryBuilder) => void;
 
 export interface Page<R> {
   rows: R[];
@@ -12,42 +23,107 @@ export interface Page<R> {
 }
 
 /**
- * The one tenant-scoped path to the database. Repositories receive it and never create connections;
- * every query it builds carries the caller's row scope, and every write honours the tenant's read-only state.
+ * The one tenant-scoped path to the database. Repositories receive it and never create connections. On a
+ * row-scoped table (one with a `resource`) every query it builds carries the caller's scope for the action:
+ * reads see only what `<resource>:read` reaches (hidden rows are simply absent: not found, never forbidden);
+ * writes must start from a row the action reaches and leave it where the action reaches. Every write
+ * honours the tenant's read-only state.
  */
 export interface DataAccess {
   readonly tenantId: string;
-  /** `SELECT … FROM table` with row scope applied. Add conditions, order and limits; never remove them. */
-  select(table: TableSpec): Knex.QueryBuilder;
+  readonly actor: Actor;
+  /** `SELECT … FROM table` with the read scope (∩ `action`'s scope) applied. Add conditions; never remove them. */
+  select(table: TableSpec, action?: Action): Knex.QueryBuilder;
   findById(table: TableSpec, id: string): Promise<Row | undefined>;
-  count(table: TableSpec, where?: (qb: Knex.QueryBuilder) => void): Promise<number>;
+  count(table: TableSpec, where?: Where): Promise<number>;
+  /** Counts per value of `column` among the rows the caller can read. */
+  countBy(table: TableSpec, column: string, where?: Where): Promise<Array<{ value: unknown; n: number }>>;
   /** Keyset page on the primary key, newest first (ids are UUIDv7, so id order is creation order). */
   pageNewestFirst(
     table: TableSpec,
-    options: { first: number; beforeId?: string; where?: (qb: Knex.QueryBuilder) => void },
+    options: { first: number; beforeId?: string; where?: Where },
   ): Promise<Page<Row>>;
+  /** Rows for an export: read ∩ export scope, newest first, at most `limit`. Forbidden without any export right. */
+  exportRows(table: TableSpec, options: { limit: number; where?: Where }): Promise<Row[]>;
+  /** Inserts a row; on a scoped table it must land within the create scope (unit defaults to the actor's team). */
   insert(table: TableSpec, row: Row): Promise<void>;
+  /**
+   * Changes one row. Not visible → NotFound; visible but outside `action`'s scope → Forbidden; the changed
+   * row outside that scope (or a new owner outside it) → OutOfScope. Returns the row as stored.
+   */
+  update(table: TableSpec, id: string, patch: Row, action?: 'update' | 'assign'): Promise<Row>;
+  /** Deletes one row, with the same rules as update for the `delete` action. */
+  delete(table: TableSpec, id: string): Promise<void>;
+  /** A table without row scope (members, org units, audit log…); refuses scoped tables. */
+  unscoped(tableName: string): Knex.QueryBuilder;
   /** Runs `fn` in one transaction; the DataAccess it receives is bound to it. */
-  transaction<T>(fn: (data: DataAccess) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (data: DataAccess, trx: Knex.Transaction) => Promise<T>): Promise<T>;
 }
 
-export function createDataAccess(options: {
+export interface DataAccessOptions {
   db: Knex;
   tenantId: string;
-  caller: Caller;
+  actor: Actor;
   readOnly: boolean;
-}): DataAccess {
-  const { db, caller } = options;
+  /** names of every row-scoped table, so `unscoped()` cannot be pointed at one */
+  scopedTables?: readonly string[];
+}
 
-  const select = (table: TableSpec) => applyReadScope(db(table.name), table, caller);
+export function createDataAccess(options: DataAccessOptions): DataAccess {
+  return bind(options).data;
+}
 
-  const writable = (table: TableSpec, row: Row) => {
-    if (options.readOnly) throw new TenantSuspended();
-    assertWriteScope(table, row, caller);
+/** The layer bound to one connection (the pool, or a transaction), with its internal helpers. */
+interface Bound {
+  data: DataAccess;
+  select(table: TableSpec, action?: Action): Knex.QueryBuilder;
+  loadForWrite(table: ScopedTableSpec, id: string, action: Action): Promise<[Row, Scope]>;
+}
+
+function bind(options: DataAccessOptions): Bound {
+  const { db, actor } = options;
+  const me = actor.memberId;
+  const scopedNames = new Set(options.scopedTables ?? []);
+
+  const scopeOf = (table: ScopedTableSpec, action: Action): Scope =>
+    action === 'read'
+      ? actor.scope(table.resource, 'read')
+      : intersect(actor.scope(table.resource, 'read'), actor.scope(table.resource, action));
+
+  const select = (table: TableSpec, action: Action = 'read') => {
+    const qb = db(table.name).queryContext(scopedQueryContext);
+    return isScoped(table) ? applyScope(qb, table, scopeOf(table, action), me) : qb;
   };
 
-  return {
+  const writable = () => {
+    if (options.readOnly) throw new TenantSuspended();
+  };
+
+  /** The new owner of a row written under `scope` must be an active member the scope reaches. */
+  const checkOwner = async (table: ScopedTableSpec, before: Row | undefined, after: Row, scope: Scope) => {
+    const owner = after[table.ownerColumn];
+    if (typeof owner !== 'string' || owner === me || owner === before?.[table.ownerColumn]) return;
+    const verdict = await actor.assignable(owner, scope);
+    if (verdict === 'no_such_member') throw new OutOfScope('The new owner is not an active member');
+    if (verdict === 'out_of_scope') throw new OutOfScope('The new owner works outside your units');
+  };
+
+  /** Locks the row for a write: invisible → NotFound; visible but outside the action → Forbidden. */
+  const loadForWrite = async (table: ScopedTableSpec, id: string, action: Action): Promise<[Row, Scope]> => {
+    const row = (await select(table).where(`${table.name}.id`, id).forUpdate().first()) as Row | undefined;
+    if (!row) throw new NotFound('No such record');
+    const scope = actor.scope(table.resource, action);
+    if (!rowVisible(row, table, scope, me)) throw new Forbidden(`You may not ${action} this record`);
+    return [row, scope];
+  };
+
+  /** Runs `fn` in a transaction (the current one, if this binding is already inside one). */
+  const inTransaction = <T>(fn: (tx: Bound) => Promise<T>): Promise<T> =>
+    db.isTransaction ? fn(bound) : db.transaction((trx) => fn(bind({ ...options, db: trx })));
+
+  const data: DataAccess = {
     tenantId: options.tenantId,
+    actor,
     select,
     async findById(table, id) {
       return (await select(table).where(`${table.name}.id`, id).first()) as Row | undefined;
@@ -58,20 +134,101 @@ export function createDataAccess(options: {
       const result = (await qb.count({ n: '*' }).first()) as { n: number | string } | undefined;
       return Number(result?.n ?? 0);
     },
-    async pageNewestFirst(table, { first, beforeId, where }) {
+    async countBy(table, column, where) {
       const qb = select(table);
       where?.(qb);
-      if (beforeId !== undefined) qb.where(`${table.name}.id`, '<', beforeId);
-      const rows = (await qb.orderBy(`${table.name}.id`, 'desc').limit(first + 1)) as Row[];
+      const rows = (await qb
+        .select({ value: `${table.name}.${column}` })
+        .count({ n: '*' })
+        .groupBy(`${table.name}.${column}`)) as Array<{ value: unknown; n: number | string }>;
+      return rows.map((r) => ({ value: r.value, n: Number(r.n) }));
+    },
+    async pageNewestFirst(table, { first, beforeId, where }) {
+      const id = `${table.name}.id`;
+      const page = (qb: Knex.QueryBuilder) => {
+        where?.(qb);
+        if (beforeId !== undefined) qb.where(id, '<', beforeId);
+        return qb.orderBy(id, 'desc').limit(first + 1);
+      };
+      const plan = isScoped(table)
+        ? planPage(table, scopeOf(table, 'read'), me)
+        : { kind: 'single' as const };
+      let rows: Row[];
+      if (plan.kind === 'branches') {
+        // each branch is one part of the scope predicate (a unit in scope, or owner = me), so the union is
+        // exactly the scoped rows. Branches return ids only — an index-only walk of (unit_id, id) when there
+        // is no filter — so the union stays a small in-memory table; the page's rows are joined last.
+        const parts = plan.branches.map((branch) => {
+          const qb = db(table.name).queryContext(scopedQueryContext).select(id);
+          branch(qb);
+          return page(qb).toSQL().toNative();
+        });
+        const t = table.name.replace(/[^a-z0-9_]/g, '');
+        const sql =
+          `SELECT \`${t}\`.* FROM \`${t}\` JOIN (SELECT id FROM (${parts.map((p) => `(${p.sql})`).join(' UNION ')}) AS u ` +
+          `ORDER BY id DESC LIMIT ?) AS page ON page.id = \`${t}\`.id ORDER BY \`${t}\`.id DESC`;
+        const [result] = (await db
+          .raw(sql, [...parts.flatMap((p) => p.bindings as Knex.Value[]), first + 1])
+          .queryContext(scopedQueryContext)) as unknown as [Row[]];
+        rows = result;
+      } else {
+        const qb = select(table);
+        // a wide scope: walking the primary key newest first finds the page within a few hundred rows
+        if (plan.kind === 'primary') qb.from(db.raw('?? FORCE INDEX (PRIMARY)', [table.name]));
+        rows = (await page(qb)) as Row[];
+      }
       return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
     },
+    async exportRows(table, { limit, where }) {
+      if (isScoped(table) && isEmptyScope(actor.scope(table.resource, 'export')))
+        throw new Forbidden('You may not export these records');
+      const qb = select(table, 'export');
+      where?.(qb);
+      return (await qb.orderBy(`${table.name}.id`, 'desc').limit(limit)) as Row[];
+    },
     async insert(table, row) {
-      writable(table, row);
-      await db(table.name).insert(row);
+      writable();
+      if (isScoped(table)) {
+        const scope = actor.scope(table.resource, 'create');
+        if (isEmptyScope(scope)) throw new Forbidden('You may not create these records');
+        // the owning unit defaults to the creator's primary team
+        if (row[table.unitColumn] === undefined) row = { ...row, [table.unitColumn]: actor.primaryUnitId };
+        if (!rowWritable(row, table, scope, me)) throw new OutOfScope('That unit is outside your scope');
+        await checkOwner(table, undefined, row, scope);
+      }
+      await db(table.name).queryContext(scopedQueryContext).insert(row);
+    },
+    async update(table, id, patch, action = 'update') {
+      writable();
+      if (!isScoped(table)) throw new Error(`${table.name} is not row-scoped; use unscoped()`);
+      return inTransaction(async (tx) => {
+        const [before, scope] = await tx.loadForWrite(table, id, action);
+        const after = { ...before, ...patch };
+        if (!rowWritable(after, table, scope, me)) throw new OutOfScope('That unit is outside your scope');
+        await checkOwner(table, before, after, scope);
+        await tx.select(table, action).where(`${table.name}.id`, id).update(patch);
+        return (await tx.select(table).where(`${table.name}.id`, id).first()) as Row;
+      });
+    },
+    async delete(table, id) {
+      writable();
+      if (!isScoped(table)) throw new Error(`${table.name} is not row-scoped; use unscoped()`);
+      await inTransaction(async (tx) => {
+        await tx.loadForWrite(table, id, 'delete');
+        await tx.select(table, 'delete').where(`${table.name}.id`, id).delete();
+      });
+    },
+    unscoped(tableName) {
+      if (scopedNames.has(tableName)) throw new Error(`${tableName} is row-scoped; use select()`);
+      return db(tableName);
     },
     async transaction(fn) {
-      if (options.readOnly) throw new TenantSuspended();
-      return db.transaction((trx) => fn(createDataAccess({ ...options, db: trx })));
+      writable();
+      if (db.isTransaction) return fn(data, db as Knex.Transaction);
+      return db.transaction((trx) => fn(bind({ ...options, db: trx }).data, trx));
     },
   };
+
+  const bound: Bound = { data, select, loadForWrite };
+  return bound;
 }

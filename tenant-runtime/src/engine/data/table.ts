@@ -1,12 +1,29 @@
 /** A tenant table as the data-access layer sees it: enough to apply row scope to every query. */
 export interface TableSpec {
   name: string;
-  /** Column holding the owning user's id; row scope `own` will filter on it. */
+  /**
+   * The permission resource guarding the rows (`leads` → `leads:read:own` …). A table with a resource is
+   * row-scoped: every query on it must come through the data-access layer, and the scope guard refuses any
+   * that does not (outside production).
+   */
+  resource?: string;
+  /** Column holding the owning member's id; scope `own` filters on it. */
   ownerColumn?: string;
-  /** Column holding the org unit; scopes `unit`/`subtree` will filter on it (none yet). */
+  /** Column holding the owning org unit; scopes `unit`/`subtree` filter on it. */
   unitColumn?: string;
+}
+
+/** A table whose rows are scoped by owner and unit. */
+export interface ScopedTableSpec extends TableSpec {
+  resource: string;
+  ownerColumn: string;
+  unitColumn: string;
 }
 
 export function defineTable<T extends TableSpec>(spec: T): Readonly<T> {
   return Object.freeze(spec);
+}
+
+export function isScoped(table: TableSpec): table is ScopedTableSpec {
+  return table.resource !== undefined && table.ownerColumn !== undefined && table.unitColumn !== undefined;
 }

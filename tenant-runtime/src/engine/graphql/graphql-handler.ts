@@ -27,6 +27,8 @@ const SKIP_HEADERS = new Set([
  */
 export function graphqlHandler(options: {
   modules: readonly GraphQLModule[];
+  /** row-scoped table names, which the request's data access refuses to hand out unscoped */
+  scopedTables?: readonly string[];
   maxBodyBytes: number;
   production: boolean;
 }): Middleware<RuntimeState> {
@@ -60,7 +62,9 @@ export function graphqlHandler(options: {
       headers,
       ...(hasBody ? { body: new Uint8Array(ctx.state.body ?? Buffer.alloc(0)) } : {}),
     });
-    const response = await yoga.fetch(request, { requestContext: requestContextFrom(ctx.state) });
+    const response = await yoga.fetch(request, {
+      requestContext: requestContextFrom(ctx.state, options.scopedTables),
+    });
     ctx.status = response.status;
     response.headers.forEach((value, name) => ctx.set(name, value));
     ctx.body = Buffer.from(await response.arrayBuffer());

@@ -1,6 +1,15 @@
 import type { GraphQLContext, GraphQLModule } from '../../engine/graphql/context.js';
 import { LEAD_SOURCES, LEAD_STATUSES } from './lead-schema.js';
-import { createLead, getLead, listLeads } from './lead-service.js';
+import {
+  assignLead,
+  createLead,
+  deleteLead,
+  exportLeads,
+  getLead,
+  leadStats,
+  listLeads,
+  updateLead,
+} from './lead-service.js';
 
 const typeDefs = /* GraphQL */ `
   "Where a lead is in qualification."
@@ -73,6 +82,8 @@ const typeDefs = /* GraphQL */ `
     notes: String
     "Id of the user who owns (works) this lead."
     ownerId: ID
+    "Id of the org unit (usually a team) the lead belongs to; decides who else may see it."
+    unitId: ID
     "When the lead was captured."
     createdAt: DateTime!
     "When the lead last changed."
@@ -141,7 +152,99 @@ const typeDefs = /* GraphQL */ `
     lead: Lead!
   }
 
+  "Changes to a lead; only the fields given change."
+  input UpdateLeadInput {
+    "Given name (1–100 characters)."
+    firstName: String
+    "Family name (1–100 characters)."
+    lastName: String
+    "Email address; empty clears it."
+    email: String
+    "Phone number, 7 to 15 digits; empty clears it."
+    phone: String
+    "Company name."
+    company: String
+    "Street address of the property."
+    street: String
+    "City of the property."
+    city: String
+    "State, province or region of the property."
+    region: String
+    "Postal or ZIP code of the property."
+    postalCode: String
+    "ISO 3166-1 alpha-2 country code."
+    country: String
+    "How the lead reached us."
+    source: LeadSource
+    "Where the lead is in qualification."
+    status: LeadStatus
+    "Average monthly electricity bill, 0 to 100000."
+    monthlyBill: Float
+    "Free-form notes."
+    notes: String
+  }
+
+  "Who should work a lead from now on: a new owner, a new owning unit, or both."
+  input AssignLeadInput {
+    "Member who will own the lead."
+    ownerId: ID
+    "Org unit (team) the lead will belong to."
+    unitId: ID
+  }
+
+  "The result of updateLead."
+  type UpdateLeadPayload {
+    "The lead as stored after the change."
+    lead: Lead!
+  }
+
+  "The result of assignLead."
+  type AssignLeadPayload {
+    "The lead with its new owner and unit."
+    lead: Lead!
+  }
+
+  "The result of deleteLead."
+  type DeleteLeadPayload {
+    "Id of the lead that was deleted."
+    deletedId: ID!
+  }
+
+  "How many leads are in one status."
+  type LeadStatusCount {
+    "The status."
+    status: LeadStatus!
+    "Leads in that status that the caller can see."
+    count: Int!
+  }
+
+  "Lead counts over the leads the caller can see."
+  type LeadStats {
+    "All leads matching the filter."
+    total: Int!
+    "Counts per status, every status listed (zero included)."
+    byStatus: [LeadStatusCount!]!
+  }
+
+  "A CSV export of the leads the caller may export."
+  type LeadExport {
+    "Suggested file name."
+    filename: String!
+    "MIME type of the content."
+    contentType: String!
+    "Number of leads in the file."
+    rowCount: Int!
+    "True when more leads matched than one export holds (10000)."
+    truncated: Boolean!
+    "The file: RFC 4180 CSV with a header row."
+    csv: String!
+  }
+
   extend type Query {
+    "Lead counts by status over the leads the caller can see."
+    leadStats("Narrows the counted leads." filter: LeadFilter): LeadStats!
+    "The leads the caller may export, as CSV, newest first."
+    exportLeads("Narrows the exported leads." filter: LeadFilter): LeadExport!
     "One lead by id; null when it does not exist or is not visible to the caller."
     lead("Id of the lead." id: ID!): Lead
     "Leads, newest first, page by page."
@@ -159,6 +262,17 @@ const typeDefs = /* GraphQL */ `
   type Mutation {
     "Capture a new lead; the caller becomes its owner."
     createLead("The new lead." input: CreateLeadInput!): CreateLeadPayload!
+    "Change a lead's fields. A lead the caller cannot see answers NOT_FOUND."
+    updateLead("Id of the lead." id: ID!, "The changes." input: UpdateLeadInput!): UpdateLeadPayload!
+    "Give a lead to another owner and/or unit; outside the caller's scope answers OUT_OF_SCOPE."
+    assignLead(
+      "Id of the lead."
+      id: ID!
+      "The new owner and/or unit."
+      input: AssignLeadInput!
+    ): AssignLeadPayload!
+    "Delete a lead. A lead the caller cannot see answers NOT_FOUND."
+    deleteLead("Id of the lead." id: ID!): DeleteLeadPayload!
   }
 `;
 
@@ -177,10 +291,31 @@ export const leadsGraphQL: GraphQLModule = {
         getLead(requestContext, args.id),
       leads: (_: unknown, args: unknown, { requestContext }: GraphQLContext) =>
         listLeads(requestContext, args),
+      leadStats: (_: unknown, args: { filter?: unknown }, { requestContext }: GraphQLContext) =>
+        leadStats(requestContext, args.filter),
+      exportLeads: (_: unknown, args: { filter?: unknown }, { requestContext }: GraphQLContext) =>
+        exportLeads(requestContext, args.filter),
     },
     Mutation: {
       createLead: async (_: unknown, args: { input: unknown }, { requestContext }: GraphQLContext) => ({
         lead: await createLead(requestContext, args.input),
+      }),
+      updateLead: async (
+        _: unknown,
+        a: { id: string; input: unknown },
+        { requestContext }: GraphQLContext,
+      ) => ({
+        lead: await updateLead(requestContext, a.id, a.input),
+      }),
+      assignLead: async (
+        _: unknown,
+        a: { id: string; input: unknown },
+        { requestContext }: GraphQLContext,
+      ) => ({
+        lead: await assignLead(requestContext, a.id, a.input),
+      }),
+      deleteLead: async (_: unknown, a: { id: string }, { requestContext }: GraphQLContext) => ({
+        deletedId: await deleteLead(requestContext, a.id),
       }),
     },
   },

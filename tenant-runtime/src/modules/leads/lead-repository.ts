@@ -1,19 +1,50 @@
 import type { Knex } from '@solar/common';
 import type { DataAccess, Row } from '../../engine/data/data-access.js';
 import { defineTable } from '../../engine/data/table.js';
-import type { CreateLeadInput, Lead, LeadSource, LeadStatus } from './lead-schema.js';
+import type { CreateLeadInput, Lead, LeadSource, LeadStatus, UpdateLeadInput } from './lead-schema.js';
 
-export const leadsTable = defineTable({ name: 'leads', ownerColumn: 'owner_id' });
+/** Leads are row-scoped by `leads:<action>:<scope>` on their owner and owning unit. */
+export const leadsTable = defineTable({
+  name: 'leads',
+  resource: 'leads',
+  ownerColumn: 'owner_id',
+  unitColumn: 'unit_id',
+});
+
+/** API field → column, for updates. */
+const COLUMNS: Record<keyof UpdateLeadInput, string> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  email: 'email',
+  phone: 'phone',
+  company: 'company',
+  street: 'street',
+  city: 'city',
+  region: 'region',
+  postalCode: 'postal_code',
+  country: 'country',
+  source: 'source',
+  status: 'status',
+  monthlyBill: 'monthly_bill',
+  notes: 'notes',
+};
 
 /** Columns a search term is matched against, each by prefix, each indexed. */
 const SEARCH_COLUMNS = ['first_name', 'last_name', 'email', 'phone', 'city'] as const;
 
-export interface LeadQuery {
-  first: number;
-  afterId?: string;
+export interface LeadFilter {
   statuses?: LeadStatus[];
   search?: string;
 }
+export interface LeadQuery extends LeadFilter {
+  first: number;
+  afterId?: string;
+}
+
+const whereOf = (q: LeadFilter) => (qb: Knex.QueryBuilder) => {
+  if (q.statuses?.length) qb.whereIn('status', q.statuses);
+  if (q.search) applySearch(qb, q.search);
+};
 
 /** Leads in the caller's tenant, always through the data-access layer (row scope, read-only tenants). */
 export function leadRepository(data: DataAccess) {
@@ -37,7 +68,37 @@ export function leadRepository(data: DataAccess) {
         notes: input.notes,
         owner_id: actorId,
         created_by: actorId,
+        // unit_id left out: the data-access layer defaults it to the creator's primary team
       });
+    },
+
+    async update(id: string, input: UpdateLeadInput): Promise<Lead> {
+      const patch: Row = { updated_at: new Date() };
+      for (const [field, value] of Object.entries(input))
+        if (value !== undefined) patch[COLUMNS[field as keyof UpdateLeadInput]] = value;
+      return toLead(await data.update(leadsTable, id, patch, 'update'));
+    },
+
+    async assign(id: string, to: { ownerId?: string | null; unitId?: string | null }): Promise<Lead> {
+      const patch: Row = { updated_at: new Date() };
+      if (to.ownerId != null) patch['owner_id'] = to.ownerId;
+      if (to.unitId != null) patch['unit_id'] = to.unitId;
+      return toLead(await data.update(leadsTable, id, patch, 'assign'));
+    },
+
+    async delete(id: string): Promise<void> {
+      await data.delete(leadsTable, id);
+    },
+
+    /** Counts by status over the leads the caller can read (and that match the filter). */
+    async countByStatus(filter: LeadFilter): Promise<Map<string, number>> {
+      const rows = await data.countBy(leadsTable, 'status', whereOf(filter));
+      return new Map(rows.map((r) => [String(r.value), r.n]));
+    },
+
+    /** The leads the caller may export (read ∩ export scope), newest first, at most `limit`. */
+    async exportRows(filter: LeadFilter, limit: number): Promise<Lead[]> {
+      return (await data.exportRows(leadsTable, { limit, where: whereOf(filter) })).map(toLead);
     },
 
     async findById(id: string): Promise<Lead | null> {
@@ -47,10 +108,7 @@ export function leadRepository(data: DataAccess) {
 
     /** Newest first, keyset-paged; totalCount counts the whole filtered list. */
     async list(q: LeadQuery): Promise<{ leads: Lead[]; hasNextPage: boolean; totalCount: number }> {
-      const where = (qb: Knex.QueryBuilder) => {
-        if (q.statuses?.length) qb.whereIn('status', q.statuses);
-        if (q.search) applySearch(qb, q.search);
-      };
+      const where = whereOf(q);
       const [page, totalCount] = await Promise.all([
         data.pageNewestFirst(leadsTable, {
           first: q.first,
@@ -113,6 +171,7 @@ function toLead(row: Row): Lead {
     monthlyBill: row['monthly_bill'] === null ? null : Number(row['monthly_bill']),
     notes: text(row['notes']),
     ownerId: text(row['owner_id']),
+    unitId: text(row['unit_id']),
     createdAt: row['created_at'] as Date,
     updatedAt: row['updated_at'] as Date,
   };

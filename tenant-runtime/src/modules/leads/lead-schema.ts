@@ -42,6 +42,36 @@ export const createLeadInputSchema = z.object({
 });
 export type CreateLeadInput = z.output<typeof createLeadInputSchema>;
 
+/** updateLead input: any subset of the editable fields, plus status. Owner and unit change via assignLead. */
+export const updateLeadInputSchema = z
+  .object({
+    firstName: requiredText(100).optional(),
+    lastName: requiredText(100).optional(),
+    email: optionalEmail.optional(),
+    phone: optionalPhone.optional(),
+    company: optionalText(200).optional(),
+    street: optionalText(200).optional(),
+    city: optionalText(100).optional(),
+    region: optionalText(100).optional(),
+    postalCode: optionalText(20).optional(),
+    country: countryCode.optional(),
+    source: z.enum(LEAD_SOURCES, 'Must be one of the lead sources').optional(),
+    status: z.enum(LEAD_STATUSES, 'Must be one of the lead statuses').optional(),
+    monthlyBill: optionalAmount(0, 100_000).optional(),
+    notes: optionalText(10_000).optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Change at least one field');
+export type UpdateLeadInput = z.output<typeof updateLeadInputSchema>;
+
+/** assignLead input: a new owner, a new owning unit, or both. */
+export const assignLeadInputSchema = z
+  .object({
+    ownerId: z.uuid('Must be a member id').nullish(),
+    unitId: z.uuid('Must be an org unit id').nullish(),
+  })
+  .refine((v) => v.ownerId != null || v.unitId != null, 'Give an ownerId, a unitId or both');
+export type AssignLeadInput = z.output<typeof assignLeadInputSchema>;
+
 export const leadFilterSchema = z
   .object({
     status: z.array(z.enum(LEAD_STATUSES)).max(LEAD_STATUSES.length).nullish(),
@@ -71,6 +101,7 @@ export interface Lead {
   monthlyBill: number | null;
   notes: string | null;
   ownerId: string | null;
+  unitId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,0 +1,223 @@
+/**
+ * What row-level security costs: list-50 (newest first) through the scoped data-access layer, against raw
+ * SQL for the same page, on one tenant with 100k leads.
+ *
+ *   npm run bench scoping          (BENCH_LEADS=100000 BENCH_ITERATIONS=400 by default)
+ *
+ * Callers: a sales rep (scope own: owner_id = me), a branch manager (scope subtree: 4 teams, ~1/6 of the rows)
+ * and an admin (scope all). Each iteration does what a request does: resolve the caller's permissions (cache
+ * hit: one primary-key query for the member and the access version) and run the scoped page query.
+ * Baselines: the unscoped raw page (`SELECT … ORDER BY id DESC LIMIT 51`), and raw SQL with the same WHERE
+ * the layer adds (so the layer's own overhead shows separately from what filtering costs MySQL).
+ * Target from the issue: scoped ≤ 1.3 × unscoped at p50.
+ */
+import { randomBytes } from 'node:crypto';
+import { createDb, createLogger, type Knex } from '@solar/common';
+import { provisionTestTenant } from '@solar/operator/testing';
+import { createTestPlatformDb, testServerUrl } from '@solar/platform-api/testing/platform-db';
+import { v7 as uuidv7 } from 'uuid';
+import { percentile, recordBenchmark } from '../../scripts/bench-kit.js';
+import { createDataAccess } from '../src/engine/data/data-access.js';
+import type { Caller } from '../src/engine/context.js';
+import { createAccessResolver } from '../src/modules/access/access-resolver.js';
+import { leadsTable } from '../src/modules/leads/lead-repository.js';
+
+const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
+const WARMUP = 50;
+const TARGET_RATIO = 1.3;
+
+const platform = await createTestPlatformDb();
+const tenant = await provisionTestTenant({ platformDb: platform.db, secretKey: randomBytes(32) });
+// a production-like pool: the tenant's own user, no scope guard (that runs outside production only)
+const db = createDb({
+  url: testServerUrl,
+  user: tenant.user,
+  password: tenant.password,
+  database: tenant.schema,
+  pool: { min: 1, max: 4 },
+});
+void createLogger;
+
+try {
+  // ── the org: 2 regions × 3 branches × 4 teams, 8 reps a team, a manager per branch ──
+  const now = () => new Date();
+  const unitRows: Array<Record<string, unknown>> = [];
+  const teamsOf = new Map<string, string[]>();
+  const addUnit = (kind: string, name: string, parent: { id: string; path: string } | null) => {
+    const id = uuidv7();
+    const path = `${parent?.path ?? '/'}${id}/`;
+    unitRows.push({ id, kind, name, parent_id: parent?.id ?? null, path, depth: path.split('/').length - 3 });
+    return { id, path };
+  };
+  const branches: Array<{ id: string; path: string }> = [];
+  for (let r = 0; r < 2; r++) {
+    const region = addUnit('region', `Region ${r}`, null);
+    for (let b = 0; b < 3; b++) {
+      const branch = addUnit('branch', `Branch ${r}.${b}`, region);
+      branches.push(branch);
+      teamsOf.set(
+        branch.id,
+        Array.from({ length: 4 }, (_, t) => addUnit('team', `Team ${r}.${b}.${t}`, branch).id),
+      );
+    }
+  }
+  await db('org_units').insert(unitRows);
+  const teams = [...teamsOf.values()].flat();
+  const reps = teams.flatMap((team) => Array.from({ length: 8 }, () => ({ id: uuidv7(), team })));
+  const admin = uuidv7();
+  const managers = branches.map((b) => ({ id: uuidv7(), branch: b.id }));
+  const people = [...reps.map((r) => r.id), admin, ...managers.map((m) => m.id)];
+  await db('members').insert(people.map((id, i) => ({ id, display_name: `Member ${i}`, status: 'active' })));
+  await db('memberships').insert([
+    ...reps.map((r) => ({ member_id: r.id, unit_id: r.team, position: 'member' })),
+    ...managers.map((m) => ({ member_id: m.id, unit_id: m.branch, position: 'manager' })),
+  ]);
+  await db('role_grants').insert([
+    ...reps.map((r) => ({ member_id: r.id, role_id: 'sales_rep' })),
+    ...managers.map((m) => ({ member_id: m.id, role_id: 'sales_manager' })),
+    { member_id: admin, role_id: 'admin' },
+  ]);
+
+  // ── 100k leads over the last year, each owned by a rep in that rep's team ──
+  const started = Date.now() - 365 * 24 * 3600 * 1000;
+  const STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted'];
+  for (let i = 0; i < LEADS; i += 2000) {
+    const batch = [];
+    for (let j = i; j < Math.min(LEADS, i + 2000); j++) {
+      const rep = reps[(j * 7919) % reps.length]!;
+      const at = started + Math.floor((j / LEADS) * 365 * 24 * 3600 * 1000);
+      batch.push({
+        id: uuidv7({ msecs: at }),
+        first_name: `First${j}`,
+        last_name: `Last${j % 997}`,
+        email: `lead${j}@example.com`,
+        city: 'Phoenix',
+        country: 'US',
+        source: 'web_form',
+        status: STATUSES[j % 5],
+        owner_id: rep.id,
+        created_by: rep.id,
+        unit_id: rep.team,
+        created_at: new Date(at),
+        updated_at: new Date(at),
+      });
+    }
+    await db('leads').insert(batch);
+  }
+  await db.raw('ANALYZE TABLE leads');
+  void now;
+
+  const resolver = createAccessResolver();
+  const callerOf = (memberId: string): Caller => ({
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
+    userId: memberId,
+    sessionId: 'bench',
+    scopes: ['*'],
+  });
+  const rep = reps[0]!;
+  const manager = managers[0]!;
+  const who = { rep: rep.id, manager: manager.id, admin } as const;
+
+  /** One request's worth: resolve permissions (cached), then the scoped page. */
+  const scoped = async (memberId: string) => {
+    const actor = await resolver.resolve(db, tenant.id, callerOf(memberId), {
+      readOnly: false,
+      requestId: null,
+    });
+    const data = createDataAccess({ db, tenantId: tenant.id, actor, readOnly: false });
+    return data.pageNewestFirst(leadsTable, { first: 50 });
+  };
+  /** The layer's query alone, permissions already resolved; and the SQL it sends (caught on the wire). */
+  const layerOnly = async (memberId: string) => {
+    const actor = await resolver.resolve(db, tenant.id, callerOf(memberId), {
+      readOnly: false,
+      requestId: null,
+    });
+    const data = createDataAccess({ db, tenantId: tenant.id, actor, readOnly: false });
+    const run = () => data.pageNewestFirst(leadsTable, { first: 50 });
+    let sent: { sql: string; bindings: unknown[] } | undefined;
+    const spy = (q: { sql: string; bindings: unknown[] }) => void (sent = q);
+    db.on('query', spy);
+    await run();
+    db.off('query', spy);
+    return { run, sql: sent! };
+  };
+  const unscopedRaw = () => db.raw('SELECT * FROM leads ORDER BY id DESC LIMIT 51');
+
+  const timed = async (fn: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await fn();
+    return performance.now() - t0;
+  };
+  const figures: Record<string, number | string | boolean> = {};
+  const details: Record<string, unknown> = {
+    leads: LEADS,
+    iterations: ITERATIONS,
+    teams: teams.length,
+    reps: reps.length,
+  };
+
+  for (const [role, memberId] of Object.entries(who)) {
+    const layer = await layerOnly(memberId);
+    const equivalentRaw = () => db.raw(layer.sql.sql, layer.sql.bindings as readonly Knex.Value[]);
+    const [explain] = (await db.raw(
+      `EXPLAIN ${layer.sql.sql}`,
+      layer.sql.bindings as readonly Knex.Value[],
+    )) as [Array<Record<string, unknown>>];
+    const page = await layer.run();
+    const same = (await equivalentRaw()) as [Array<{ id: string }>];
+    if (
+      page.rows.map((r) => r['id']).join() !==
+      same[0]
+        .slice(0, 50)
+        .map((r) => r.id)
+        .join()
+    )
+      throw new Error(`${role}: the raw equivalent returned another page`);
+
+    const samples = {
+      request: [] as number[],
+      layer: [] as number[],
+      equivalent: [] as number[],
+      unscoped: [] as number[],
+    };
+    for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+      // interleaved, so drift hits every variant alike
+      const r = await timed(() => scoped(memberId));
+      const l = await timed(layer.run);
+      const e = await timed(equivalentRaw);
+      const u = await timed(unscopedRaw);
+      if (i < WARMUP) continue;
+      samples.request.push(r);
+      samples.layer.push(l);
+      samples.equivalent.push(e);
+      samples.unscoped.push(u);
+    }
+    const p = (xs: number[], q: number) => Math.round(percentile(xs, q) * 1000) / 1000;
+    figures[`${role} p50 ms (request: permissions + page)`] = p(samples.request, 50);
+    figures[`${role} p95 ms (request)`] = p(samples.request, 95);
+    figures[`${role} p50 ms (layer query only)`] = p(samples.layer, 50);
+    figures[`${role} p50 ms (raw, same WHERE)`] = p(samples.equivalent, 50);
+    figures[`${role} p50 ms (raw unscoped page)`] = p(samples.unscoped, 50);
+    figures[`${role} p95 ms (raw unscoped page)`] = p(samples.unscoped, 95);
+    const ratio = Math.round((percentile(samples.layer, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
+    const requestRatio =
+      Math.round((percentile(samples.request, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
+    figures[`${role} ratio layer/unscoped p50`] = ratio;
+    figures[`${role} ratio request/unscoped p50`] = requestRatio;
+    figures[`${role} index`] = explain.map((e) => `${String(e['type'])}:${String(e['key'])}`).join(' ');
+    details[role] = { explain, sql: layer.sql.sql, visibleRows: page.rows.length };
+  }
+  const ratios = Object.entries(figures)
+    .filter(([k]) => k.endsWith('ratio layer/unscoped p50'))
+    .map(([, v]) => Number(v));
+  figures['target ratio'] = TARGET_RATIO;
+  figures['met (layer query)'] = ratios.every((r) => r <= TARGET_RATIO);
+  recordBenchmark({ name: 'tenant-runtime-scoping', figures, details });
+} finally {
+  await db.destroy();
+  await tenant.destroy();
+  await platform.drop();
+}
