@@ -1,18 +1,29 @@
-import type { Knex, Lifecycle, Logger } from '@solar/common';
+import { parseKey, type Knex, type Lifecycle, type Logger } from '@solar/common';
 import type { CryptoKey } from 'jose';
 import type { PlatformConfig } from './config.js';
+import { apiKeyRoutes } from './api-keys/api-key-routes.js';
+import { securityEventRoutes } from './audit/security-event-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import { bodyLimit } from './http/body-limit.js';
 import { errorHandler } from './http/error-handler.js';
 import { createKoa, type KoaApp } from './http/koa.js';
+import { originCheck } from './http/origin-check.js';
 import { requestId } from './http/request-id.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { serverSpan } from './http/server-span.js';
+import { mfaRoutes } from './mfa/mfa-routes.js';
 import { graphqlRoutes } from './proxy/graphql-routes.js';
 import type { UpstreamPools } from './proxy/upstream-pools.js';
+import { DEFAULT_PLAN_LIMITS, scalePlanLimits, type PlanLimitTable } from './rate-limit/plan-limits.js';
+import { rateLimit } from './rate-limit/rate-limit.js';
+import type { Redis } from './redis/redis-client.js';
+import { createSignInThrottle } from './security/sign-in-throttle.js';
+import { deriveAccessTokenKey } from './sessions/access-token.js';
+import type { AuthDeps } from './sessions/auth-deps.js';
 import { authRoutes } from './sessions/auth-routes.js';
 import { authenticate } from './sessions/authenticate.js';
+import { sessionRoutes } from './sessions/session-routes.js';
 import { resolveTenant } from './tenancy/resolve-tenant.js';
 import type { TenantRegistry } from './tenancy/tenant-registry.js';
 
@@ -24,11 +35,15 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   registry: TenantRegistry;
   pools: UpstreamPools;
+  /** rate limits, sign-in back-off (each falls back to in-process counters while Redis is down) */
+  redis: Redis;
+  /** requests per window by plan; tests pass small ones */
+  planLimits?: PlanLimitTable;
 }
 
 /**
- * The whole front door, in the order a request meets it. Later layers (API keys, MFA, rate limits, the
- * edge cache) slot in between authentication and the routes.
+ * The whole front door, in the order a request meets it. Later layers (API keys, the edge cache) slot in
+ * between authentication and the routes.
  */
 export function createApp(deps: AppDeps): KoaApp {
   const { config, db, logger } = deps;
@@ -37,6 +52,26 @@ export function createApp(deps: AppDeps): KoaApp {
   app.silent = true;
   app.on('error', (err) => logger.warn({ err: { message: err.message } }, 'response stream failed'));
 
+  const accessKey = deriveAccessTokenKey(config.PLATFORM_SECRET_KEY);
+  const auth: AuthDeps = {
+    db,
+    config,
+    accessKey,
+    secretKey: parseKey(config.PLATFORM_SECRET_KEY),
+    throttle: createSignInThrottle(
+      deps.redis,
+      {
+        accountThreshold: config.LOCKOUT_ACCOUNT_THRESHOLD,
+        ipThreshold: config.LOCKOUT_IP_THRESHOLD,
+        baseDelaySeconds: config.LOCKOUT_BASE_DELAY_SECONDS,
+        maxDelaySeconds: config.LOCKOUT_MAX_DELAY_SECONDS,
+        windowSeconds: config.LOCKOUT_WINDOW_SECONDS,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+      },
+      logger,
+    ),
+  };
+
   app.use(requestId()); // X-Request-Id in, out, and on every log line
   app.use(requestLog(logger)); // one line per request
   app.use(serverSpan()); // trace span around everything below
@@ -44,11 +79,33 @@ export function createApp(deps: AppDeps): KoaApp {
   app.use(errorHandler()); // AppError → status + JSON; anything else → 500
   app.use(bodyLimit(config.MAX_BODY_BYTES)); // 413 before buffering more than the limit
   app.use(resolveTenant(deps.registry, config.BASE_DOMAIN)); // host / custom domain / X-Tenant
-  app.use(authenticate(db)); // session cookie or bearer → principal
+  app.use(
+    authenticate({
+      db,
+      accessKey,
+      cookieSecure: config.COOKIE_SECURE,
+      ttlHours: config.SESSION_TTL_HOURS,
+      maxDays: config.SESSION_MAX_DAYS,
+    }),
+  ); // access token or session cookie → principal (sliding expiry)
+  app.use(
+    rateLimit({
+      redis: deps.redis,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      plans: scalePlanLimits(deps.planLimits ?? DEFAULT_PLAN_LIMITS, config.RATE_LIMIT_SCALE),
+      logger,
+    }),
+  ); // per tenant / user / IP by plan on /graphql and /auth/*
+  app.use(originCheck({ db, trustedOrigins: config.TRUSTED_ORIGINS })); // CSRF: cookie writes from our origins only
 
   const routers = [
     healthRoutes({ db, lifecycle: deps.lifecycle }),
-    authRoutes({ db, sessionTtlHours: config.SESSION_TTL_HOURS, cookieSecure: config.COOKIE_SECURE }),
+    authRoutes(auth),
+    mfaRoutes(auth),
+    sessionRoutes(auth),
+    securityEventRoutes(db),
+    apiKeyRoutes(db),
     graphqlRoutes({
       pools: deps.pools,
       internalKey: deps.internalKey,

@@ -17,7 +17,19 @@ describe('platform-api config', () => {
       MAX_BODY_BYTES: 1024 * 1024,
       UPSTREAM_TIMEOUT_MS: 15_000,
       TRUST_PROXY: false,
+      ACCESS_TOKEN_TTL_SECONDS: 600,
+      LOCKOUT_ACCOUNT_THRESHOLD: 5,
+      TRUSTED_ORIGINS: [],
     });
+  });
+
+  it('reads TRUSTED_ORIGINS as a normalised list', () => {
+    expect(
+      loadPlatformConfig({
+        ...required,
+        TRUSTED_ORIGINS: ' https://App.Example.test/ , http://localhost:3000',
+      }).TRUSTED_ORIGINS,
+    ).toEqual(['https://app.example.test', 'http://localhost:3000']);
   });
 
   it('makes cookies Secure by default in production, and reads "false" as false', () => {

@@ -36,6 +36,36 @@ export const platformConfigSchema = baseConfigSchema
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
     /** Trust X-Forwarded-Host/-For/-Proto; only behind a proxy that sets them. */
     TRUST_PROXY: envBoolean.default(false),
+    /** Sessions also end this many days after sign-in, however active (sliding expiry has a ceiling). */
+    SESSION_MAX_DAYS: z.coerce.number().positive().max(365).default(30),
+    /** Lifetime of the access tokens (JWT) bearer clients get; refresh tokens rotate beside them. */
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+    /** Prefix for every Redis key this program writes (tests give each run its own). */
+    REDIS_KEY_PREFIX: z.string().default('solar:'),
+    /** Failed sign-ins per (tenant, email) and per IP before exponential back-off starts. */
+    LOCKOUT_ACCOUNT_THRESHOLD: z.coerce.number().int().positive().default(5),
+    LOCKOUT_IP_THRESHOLD: z.coerce.number().int().positive().default(5),
+    /** First back-off delay; each further failure doubles it, up to LOCKOUT_MAX_DELAY_SECONDS. */
+    LOCKOUT_BASE_DELAY_SECONDS: z.coerce.number().int().positive().default(30),
+    LOCKOUT_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(900),
+    /** Failures are forgotten this long after the first one in a series. */
+    LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    /** Issuer shown in authenticator apps. */
+    MFA_ISSUER: z.string().min(1).max(64).default('Solar CRM'),
+    /** Browser origins, besides the request's own, allowed to make cookie-authenticated changes. */
+    TRUSTED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim().replace(/\/$/, '').toLowerCase())
+          .filter(Boolean),
+      ),
+    /** Rate-limit window; the per-plan limits in rate-limit/plan-limits.ts count requests per window. */
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+    /** Multiplies every plan limit (e.g. 100 for local load benchmarks from one address). */
+    RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
   })
   // Secure cookies by default wherever TLS is expected; plain http stays usable locally.
   .transform((c) => ({ ...c, COOKIE_SECURE: c.COOKIE_SECURE ?? c.NODE_ENV === 'production' }));

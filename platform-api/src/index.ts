@@ -3,5 +3,8 @@ export { loadPlatformConfig, platformConfigSchema, type PlatformConfig } from '.
 export { startPlatformApi, type PlatformApi, type StartOptions } from './server.js';
 export { createIdentity, type CreateIdentityInput } from './identity/create-identity.js';
 export type { Identity } from './identity/identity.js';
+export { assertPasswordAllowed, passwordProblems } from './identity/password-policy.js';
+export { recordSecurityEvent, type SecurityEvent } from './audit/security-events.js';
+export { DEFAULT_PLAN_LIMITS, type PlanLimitTable } from './rate-limit/plan-limits.js';
 export { createTenantRegistry, type RegistryTenant, type TenantRegistry } from './tenancy/tenant-registry.js';
 export { ensurePlatformDatabase, migratePlatform, platformMigrations } from './db/migrate.js';

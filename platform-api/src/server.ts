@@ -11,6 +11,8 @@ import {
 import { createApp } from './app.js';
 import type { PlatformConfig } from './config.js';
 import { createUpstreamPools } from './proxy/upstream-pools.js';
+import type { PlanLimitTable } from './rate-limit/plan-limits.js';
+import { connectRedis } from './redis/redis-client.js';
 import { createTenantRegistry, type TenantRegistry } from './tenancy/tenant-registry.js';
 
 export interface PlatformApi {
@@ -28,6 +30,8 @@ export interface StartOptions {
   db?: Knex;
   handleSignals?: boolean;
   registryTtlMs?: number;
+  /** requests per window by plan (defaults in rate-limit/plan-limits.ts) */
+  planLimits?: PlanLimitTable;
   onClose?: () => Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function startPlatformApi(
   const registry = createTenantRegistry(db, { ttlMs: options.registryTtlMs ?? 3_000 });
   const pools = createUpstreamPools({ timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const internalKey = await importInternalKey(config.INTERNAL_TOKEN_PRIVATE_KEY);
+  const redis = connectRedis(config.REDIS_URL, logger);
 
   // serve() owns the lifecycle, but the app (readiness) needs to read it before serve() returns.
   const started: { served?: Served } = {};
@@ -49,7 +54,17 @@ export async function startPlatformApi(
       return started.served?.lifecycle.accepting ?? true;
     },
   };
-  const app = createApp({ config, db, logger, internalKey, lifecycle, registry, pools });
+  const app = createApp({
+    config,
+    db,
+    logger,
+    internalKey,
+    lifecycle,
+    registry,
+    pools,
+    redis,
+    ...(options.planLimits ? { planLimits: options.planLimits } : {}),
+  });
   const served = await serve(app.callback(), {
     port: config.PORT,
     logger,
@@ -57,6 +72,7 @@ export async function startPlatformApi(
     handleSignals: options.handleSignals ?? false,
     onClose: async () => {
       await pools.close();
+      await redis.close();
       if (!options.db) await db.destroy();
       await options.onClose?.();
     },

@@ -34,7 +34,12 @@ async function post(path: string, slug: string, body: unknown, headers: Record<s
 }
 
 async function signIn(tenant: TestTenant, email: string): Promise<string> {
-  const res = await post('/auth/sign-in', tenant.slug, { email, password: PASSWORD }, { 'x-session-mode': 'bearer' });
+  const res = await post(
+    '/auth/sign-in',
+    tenant.slug,
+    { email, password: PASSWORD },
+    { 'x-session-mode': 'bearer' },
+  );
   expect(res.status).toBe(200);
   return res.body.token as string;
 }
@@ -58,12 +63,28 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   runtime = await buildRuntime({ config: runtimeConfig, logger, platformDb: platform.db });
-  runtimeServer = await serve(runtime.app.callback(), { port: 0, host: '127.0.0.1', logger, graceMs: 500, handleSignals: false });
+  runtimeServer = await serve(runtime.app.callback(), {
+    port: 0,
+    host: '127.0.0.1',
+    logger,
+    graceMs: 500,
+    handleSignals: false,
+  });
   const endpoint = `http://127.0.0.1:${runtimeServer.port}`;
   for (const slug of [`sun-${randomBytes(3).toString('hex')}`, `bolt-${randomBytes(3).toString('hex')}`]) {
-    const tenant = await provisionTestTenant({ platformDb: platform.db, secretKey, slug, runtimeEndpoint: endpoint });
+    const tenant = await provisionTestTenant({
+      platformDb: platform.db,
+      secretKey,
+      slug,
+      runtimeEndpoint: endpoint,
+    });
     tenants.push(tenant);
-    await createIdentity(platform.db, { tenantId: tenant.id, email: `rep@${slug}.example`, displayName: 'Rep', password: PASSWORD });
+    await createIdentity(platform.db, {
+      tenantId: tenant.id,
+      email: `rep@${slug}.example`,
+      displayName: 'Rep',
+      password: PASSWORD,
+    });
   }
   api = await startPlatformApi(
     loadPlatformConfig({
@@ -91,7 +112,13 @@ describe('through platform-api to the tenant runtime', () => {
     const [sun] = tenants;
     const token = await signIn(sun!, `rep@${sun!.slug}.example`);
     const created = await gql(sun!.slug, token, CREATE, {
-      input: { firstName: 'Rosa', lastName: 'Delgado', email: 'rosa@example.com', source: 'REFERRAL', monthlyBill: 212.5 },
+      input: {
+        firstName: 'Rosa',
+        lastName: 'Delgado',
+        email: 'rosa@example.com',
+        source: 'REFERRAL',
+        monthlyBill: 212.5,
+      },
     });
     expect(created.status).toBe(200);
     expect(created.body.errors).toBeUndefined();
@@ -101,7 +128,11 @@ describe('through platform-api to the tenant runtime', () => {
     const listed = await gql(sun!.slug, token, LIST, { first: 10 });
     expect(listed.status).toBe(200);
     expect(listed.body.data.leads.totalCount).toBe(1);
-    expect(listed.body.data.leads.edges[0].node).toEqual({ id: lead.id, fullName: 'Rosa Delgado', email: 'rosa@example.com' });
+    expect(listed.body.data.leads.edges[0].node).toEqual({
+      id: lead.id,
+      fullName: 'Rosa Delgado',
+      email: 'rosa@example.com',
+    });
   });
 
   it("another tenant's user sees none of it, by list or by id", async () => {
@@ -112,7 +143,9 @@ describe('through platform-api to the tenant runtime', () => {
     const boltToken = await signIn(bolt!, `rep@${bolt!.slug}.example`);
     const listed = await gql(bolt!.slug, boltToken, LIST, { first: 50 });
     expect(listed.body.data.leads).toMatchObject({ totalCount: 0, edges: [] });
-    const byId = await gql(bolt!.slug, boltToken, `query($id: ID!) { lead(id: $id) { id } }`, { id: sunLead.id });
+    const byId = await gql(bolt!.slug, boltToken, `query($id: ID!) { lead(id: $id) { id } }`, {
+      id: sunLead.id,
+    });
     expect(byId.body.data.lead).toBeNull();
 
     // bolt's session presented for sun's tenant is refused outright
@@ -137,9 +170,14 @@ describe('through platform-api to the tenant runtime', () => {
     expect(missing.status).toBeLessThan(500);
     expect(JSON.stringify(missing.body.errors)).toMatch(/lastName/);
 
-    const oversized = await post('/graphql', bolt!.slug, { query: CREATE, variables: { input: { notes: 'x'.repeat(2 * 1024 * 1024) } } }, {
-      authorization: `Bearer ${token}`,
-    });
+    const oversized = await post(
+      '/graphql',
+      bolt!.slug,
+      { query: CREATE, variables: { input: { notes: 'x'.repeat(2 * 1024 * 1024) } } },
+      {
+        authorization: `Bearer ${token}`,
+      },
+    );
     expect(oversized.status).toBe(413);
 
     const countAfter = (await gql(bolt!.slug, token, LIST, { first: 1 })).body.data.leads.totalCount;

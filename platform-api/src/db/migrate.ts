@@ -8,9 +8,17 @@ import {
   type MigrationResult,
 } from '@solar/common';
 import { platformInitial } from '../../migrations/20261124_001_platform.js';
+import { platformIdentitySecurity } from '../../migrations/20261124_010_identity_security.js';
+import { platformApiKeys } from '../../migrations/20261124_011_api_keys.js';
+import { tenantLifecycle } from '../../migrations/20261124_020_tenant_lifecycle.js';
 
 /** Every platform migration, oldest first. */
-export const platformMigrations: readonly Migration[] = [platformInitial];
+export const platformMigrations: readonly Migration[] = [
+  platformInitial,
+  platformIdentitySecurity,
+  platformApiKeys,
+  tenantLifecycle,
+];
 
 /** Creates the platform database if missing (needs a server-level user, e.g. root locally). */
 export async function ensurePlatformDatabase(url: string): Promise<void> {

@@ -16,6 +16,8 @@ export interface AppContext {
   readonly querystring: string;
   /** Host without port; honours X-Forwarded-Host only when the app trusts its proxy. */
   readonly hostname: string;
+  /** Host with port, as the client sent it (or X-Forwarded-Host behind a trusted proxy). */
+  readonly host: string;
   readonly ip: string;
   readonly protocol: string;
   readonly headerSent: boolean;

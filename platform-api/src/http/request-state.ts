@@ -1,5 +1,6 @@
 import type { Logger } from '@solar/common';
 import type { RegistryTenant } from '../tenancy/tenant-registry.js';
+import type { ApiKeyPrincipal } from '../api-keys/api-key-store.js';
 import type { SessionPrincipal } from '../sessions/session-store.js';
 
 /**
@@ -19,4 +20,8 @@ export interface RequestState {
   tenant?: RegistryTenant;
   /** authentication middleware; absent when no valid session was presented for this tenant */
   principal?: SessionPrincipal;
+  /** authentication middleware: an API key of this tenant (accepted on /graphql only) */
+  apiKey?: ApiKeyPrincipal;
+  /** authentication middleware: how the caller authenticated */
+  authVia?: 'cookie' | 'bearer' | 'api_key';
 }

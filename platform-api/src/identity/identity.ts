@@ -23,6 +23,11 @@ export interface IdentityRow {
   display_name: string;
   password_hash: string | null;
   status: 'active' | 'disabled';
+  /** sealed TOTP secret; set from enrolment on, active once mfa_enabled_at is set */
+  mfa_secret_sealed?: string | null;
+  mfa_enabled_at?: Date | null;
+  /** last accepted TOTP time step (replay guard); bigint comes back as number */
+  mfa_last_step?: number | string | null;
 }
 
 export function toIdentity(row: IdentityRow): Identity {

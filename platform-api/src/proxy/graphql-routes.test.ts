@@ -70,9 +70,10 @@ describe('/graphql forwarding', () => {
   });
 
   it('forwards GET with its query string, authenticated by the session cookie', async () => {
+    const cookie = await h.signInWithCookie(acme, 'ana@acme.test', 'correct horse battery');
     const res = await h.call('GET', '/graphql?query=%7Bviewer%7Bid%7D%7D', {
       host: acme.host,
-      headers: { cookie: `solar_session=${acmeToken}` },
+      headers: { cookie: `solar_session=${cookie}` },
     });
     expect(res.status).toBe(200);
     expect(runtime.received[0]).toMatchObject({ method: 'GET', url: '/graphql?query=%7Bviewer%7Bid%7D%7D' });

@@ -28,17 +28,18 @@ export function graphqlRoutes({ pools, internalKey, timeoutMs }: GraphqlRoutesDe
   const router = new Router();
   const forward = async (ctx: AppContext) => {
     const tenant = requireTenant(ctx);
-    const principal = requirePrincipal(ctx);
+    // An API key acts as the member who created it, limited to the key's scopes; a session gets all.
+    const apiKey = ctx.state.apiKey;
+    const caller = apiKey
+      ? { sub: apiKey.identityId, sid: apiKey.keyId, scopes: apiKey.scopes }
+      : (() => {
+          const principal = requirePrincipal(ctx);
+          return { sub: principal.identityId, sid: principal.sessionId, scopes: ['*'] };
+        })();
     if (!tenant.endpoint) throw new TenantUnavailable();
 
     const token = await signInternalToken(
-      {
-        tid: tenant.id,
-        tslug: tenant.slug,
-        sub: principal.identityId,
-        sid: principal.sessionId,
-        scopes: ['*'],
-      },
+      { tid: tenant.id, tslug: tenant.slug, ...caller },
       internalKey,
       INTERNAL_TOKEN_TTL_SECONDS,
     );

@@ -1,22 +1,48 @@
 import type { Knex } from '@solar/common';
+import { findApiKey, markApiKeyUsed } from '../api-keys/api-key-store.js';
 import type { AppContext, Middleware } from '../http/koa.js';
-import { SESSION_COOKIE } from './session-cookie.js';
-import { findSession } from './session-store.js';
+import { looksLikeJwt, verifyAccessToken } from './access-token.js';
+import { SESSION_COOKIE, sessionCookie } from './session-cookie.js';
+import { findSession, findSessionById, touchSession, type SessionPrincipal } from './session-store.js';
 import { isWellFormedToken } from './session-token.js';
 
+export interface AuthenticateDeps {
+  db: Knex;
+  accessKey: Uint8Array;
+  cookieSecure: boolean;
+  ttlHours: number;
+  maxDays: number;
+}
+
 /**
- * Attaches the session principal when the request carries a valid session of THIS tenant, from
- * `Authorization: Bearer <token>` (API clients) or the session cookie (web app). It never refuses by itself:
+ * Attaches the session principal when the request carries a valid session of THIS tenant: an access token
+ * in `Authorization: Bearer` (API clients) or the session cookie (web app); or the API key
+ * (`Bearer sk_live_…`) when it is one of this tenant's. Activity slides the session's
+ * expiry (written at most once a minute; the cookie is re-issued with it). It never refuses by itself:
  * routes that need a principal ask for one, so sign-in still works with a stale cookie.
  */
-export function authenticate(db: Knex): Middleware {
+export function authenticate(deps: AuthenticateDeps): Middleware {
   return async (ctx, next) => {
     const tenant = ctx.state.tenant;
-    const token = presentedToken(ctx);
-    if (tenant && token) {
-      const principal = await findSession(db, tenant.id, token);
-      if (principal) {
+    const bearer = bearerToken(ctx);
+    if (tenant && bearer?.startsWith('sk_')) {
+      // An API key: only ever one of THIS tenant, only on /graphql; it never becomes a session principal.
+      if (ctx.path !== '/graphql') return next();
+      const key = await findApiKey(deps.db, tenant.id, bearer);
+      if (key) {
+        await markApiKeyUsed(deps.db, key);
+        ctx.state.apiKey = key;
+        ctx.state.authVia = 'api_key';
+        ctx.state.log = ctx.state.log.child({ userId: key.identityId, apiKeyId: key.keyId });
+      }
+    } else if (tenant) {
+      const found = await principalFor(ctx, deps, tenant.id);
+      if (found) {
+        const { principal, cookieToken } = found;
+        const slid = await touchSession(deps.db, principal, deps);
+        if (slid && cookieToken) ctx.set('Set-Cookie', sessionCookie(cookieToken, slid, deps.cookieSecure));
         ctx.state.principal = principal;
+        ctx.state.authVia = cookieToken ? 'cookie' : 'bearer';
         ctx.state.log = ctx.state.log.child({ userId: principal.identityId });
       }
     }
@@ -24,10 +50,27 @@ export function authenticate(db: Knex): Middleware {
   };
 }
 
-/** The session token the client presented, if it looks like one of ours. */
-export function presentedToken(ctx: AppContext): string | undefined {
-  const authorization = ctx.get('Authorization');
-  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  const token = bearer ?? ctx.cookies.get(SESSION_COOKIE);
-  return token && isWellFormedToken(token) ? token : undefined;
+async function principalFor(
+  ctx: AppContext,
+  deps: AuthenticateDeps,
+  tenantId: string,
+): Promise<{ principal: SessionPrincipal; cookieToken?: string } | null> {
+  const bearer = bearerToken(ctx);
+  if (bearer !== undefined) {
+    // A bearer credential decides alone: a bad one is not rescued by a cookie on the same request.
+    if (!looksLikeJwt(bearer)) return null;
+    const claims = await verifyAccessToken(bearer, deps.accessKey);
+    if (!claims || claims.tid !== tenantId) return null;
+    const principal = await findSessionById(deps.db, tenantId, claims.sid, claims.sub);
+    return principal ? { principal } : null;
+  }
+  const cookie = ctx.cookies.get(SESSION_COOKIE);
+  if (!cookie || !isWellFormedToken(cookie)) return null;
+  const principal = await findSession(deps.db, tenantId, cookie);
+  return principal ? { principal, cookieToken: cookie } : null;
+}
+
+/** The credential in `Authorization: Bearer …`, if the header is there. */
+export function bearerToken(ctx: AppContext): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1];
 }

@@ -12,6 +12,10 @@ export interface RegistryTenant {
   deleted: boolean;
   /** runtime base URL; null until the tenant is routable */
   endpoint: string | null;
+  /** starter | growth | enterprise (anything else is treated as starter by the rate limits) */
+  plan: string;
+  /** tenant setting: every member must use TOTP */
+  mfaRequired: boolean;
 }
 
 export interface TenantRegistry {
@@ -39,9 +43,21 @@ interface TenantRow {
   suspended: number | boolean;
   endpoint: string | null;
   deleted_at: Date | null;
+  plan: string;
+  mfa_required: number | boolean;
 }
 
-const COLUMNS = ['t.id', 't.slug', 't.display_name', 't.phase', 't.suspended', 't.endpoint', 't.deleted_at'];
+const COLUMNS = [
+  't.id',
+  't.slug',
+  't.display_name',
+  't.phase',
+  't.suspended',
+  't.endpoint',
+  't.deleted_at',
+  't.plan',
+  't.mfa_required',
+];
 
 /**
  * Reads platform.tenants with a small in-process cache. Concurrent lookups of the same key share one query,
@@ -92,5 +108,7 @@ function toTenant(row: TenantRow): RegistryTenant {
     suspended: Boolean(row.suspended) || row.phase === 'Suspended',
     deleted: row.deleted_at !== null || row.phase === 'Deleting',
     endpoint: row.endpoint,
+    plan: row.plan,
+    mfaRequired: Boolean(row.mfa_required),
   };
 }

@@ -3,6 +3,7 @@ import { generateInternalKeys, importInternalKey, type Logger } from '@solar/com
 import type { CryptoKey } from 'jose';
 import { request, type Dispatcher } from 'undici';
 import { loadPlatformConfig, type PlatformConfig } from '../config.js';
+import type { PlanLimitTable } from '../rate-limit/plan-limits.js';
 import { createIdentity } from '../identity/create-identity.js';
 import type { Identity } from '../identity/identity.js';
 import { startPlatformApi, type PlatformApi } from '../server.js';
@@ -40,8 +41,10 @@ export interface Harness {
     path: string,
     options?: { host?: string; headers?: Record<string, string>; body?: string | Buffer },
   ): Promise<TestResponse>;
-  /** Signs in with X-Session-Mode: bearer and returns the session token. */
+  /** Signs in with X-Session-Mode: bearer and returns the access token (a JWT). */
   signIn(tenant: TestTenant, email: string, password: string): Promise<string>;
+  /** Signs in as a browser would and returns the session cookie's token. */
+  signInWithCookie(tenant: TestTenant, email: string, password: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ export interface Harness {
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; planLimits?: PlanLimitTable } = {},
 ): Promise<Harness> {
   const platform = await createTestPlatformDb();
   const keys = await generateInternalKeys();
@@ -62,11 +65,14 @@ export async function startHarness(
     DATABASE_URL: platform.url,
     PLATFORM_SECRET_KEY: randomBytes(32).toString('base64'),
     INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify(keys.privateJwk),
+    // each harness counts rate limits and failed sign-ins apart from every other test run
+    REDIS_KEY_PREFIX: `test:${platform.name}:`,
     ...env,
   });
   const api = await startPlatformApi(config, {
     registryTtlMs: 0,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.planLimits ? { planLimits: options.planLimits } : {}),
   });
   const publicKey = await importInternalKey(keys.publicJwk);
 
@@ -113,6 +119,16 @@ export async function startHarness(
       });
       if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
       return res.json<{ token: string }>().token;
+    },
+    async signInWithCookie(tenant, email, password) {
+      const res = await call('POST', '/auth/sign-in', {
+        host: tenant.host,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      const token = /solar_session=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
+      if (res.status !== 200 || !token) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
+      return token;
     },
     async close() {
       await api.close();
