@@ -79,6 +79,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         PORT: String(o.ports.platformApi),
         BASE_DOMAIN: o.baseDomain,
         INTERNAL_TOKEN_PRIVATE_KEY: secrets.internalPrivateJwk,
+        // the web server forwards each browser's address; without this every web sign-in shares one IP
+        // and five wrong passwords from anyone would lock out all of them
+        TRUST_PROXY: 'true',
       },
       readyUrl: `${urls.platformApi}/readyz`,
     },
