@@ -24,6 +24,8 @@ import type { AuthDeps } from './sessions/auth-deps.js';
 import { authRoutes } from './sessions/auth-routes.js';
 import { authenticate } from './sessions/authenticate.js';
 import { sessionRoutes } from './sessions/session-routes.js';
+import { createOidcClients } from './sso/oidc-clients.js';
+import { ssoRoutes } from './sso/sso-routes.js';
 import { resolveTenant } from './tenancy/resolve-tenant.js';
 import type { TenantRegistry } from './tenancy/tenant-registry.js';
 
@@ -103,6 +105,13 @@ export function createApp(deps: AppDeps): KoaApp {
     healthRoutes({ db, lifecycle: deps.lifecycle }),
     authRoutes(auth),
     mfaRoutes(auth),
+    // per-tenant OpenID Connect: /auth/sso/start → provider → /auth/sso/callback
+    ssoRoutes({
+      db,
+      config,
+      secretKey: parseKey(config.PLATFORM_SECRET_KEY),
+      clients: createOidcClients({ allowInsecureIssuer: config.NODE_ENV !== 'production' }),
+    }),
     sessionRoutes(auth),
     securityEventRoutes(db),
     apiKeyRoutes(db),

@@ -11,6 +11,7 @@ import { platformInitial } from '../../migrations/20261124_001_platform.js';
 import { platformIdentitySecurity } from '../../migrations/20261124_010_identity_security.js';
 import { platformApiKeys } from '../../migrations/20261124_011_api_keys.js';
 import { tenantLifecycle } from '../../migrations/20261124_020_tenant_lifecycle.js';
+import { tenantSso } from '../../migrations/20261124_030_tenant_sso.js';
 
 /** Every platform migration, oldest first. */
 export const platformMigrations: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const platformMigrations: readonly Migration[] = [
   platformIdentitySecurity,
   platformApiKeys,
   tenantLifecycle,
+  tenantSso,
 ];
 
 /** Creates the platform database if missing (needs a server-level user, e.g. root locally). */
