@@ -50,6 +50,14 @@ describe('GraphQL validation errors → messages beside fields', () => {
     );
   });
 
+  it('explains an assignment outside the caller’s scope', () => {
+    const form = fieldErrorsFromGraphql([
+      { message: 'The new owner is outside your scope', extensions: { code: 'OUT_OF_SCOPE' } },
+    ]).form;
+    expect(form).toMatch(/outside your reach/);
+    expect(form).toContain('The new owner is outside your scope');
+  });
+
   it('answers no errors for an empty list', () => {
     expect(fieldErrorsFromGraphql([])).toEqual({ fields: {}, form: null });
   });

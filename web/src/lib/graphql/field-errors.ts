@@ -65,6 +65,9 @@ function friendlyMessage(error: GraphqlErrorLike): string {
   const code = error.extensions?.['code'];
   if (code === 'UNAUTHENTICATED') return 'Your session has ended. Sign in again to continue.';
   if (code === 'FORBIDDEN') return "You don't have permission to do that.";
+  if (code === 'OUT_OF_SCOPE') {
+    return `That is outside your reach: you may only assign within your own teams. (${error.message})`;
+  }
   // Masked server faults say "Unexpected error."; don't echo that.
   if (!error.message || /^unexpected error/i.test(error.message)) return GENERIC;
   return error.message;

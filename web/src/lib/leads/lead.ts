@@ -27,6 +27,10 @@ export interface LeadSummary {
   status: LeadStatus;
   monthlyBill: number | null;
   createdAt: string;
+  /** the member who works the lead */
+  ownerId: string | null;
+  /** the org unit (usually a team) the lead belongs to */
+  unitId: string | null;
 }
 
 /** A lead with every field, for the detail page. */
@@ -37,7 +41,6 @@ export interface Lead extends LeadSummary {
   postalCode: string | null;
   country: string | null;
   notes: string | null;
-  ownerId: string | null;
   updatedAt: string | null;
 }
 

@@ -14,6 +14,8 @@ const summary = {
   status: z.enum(LEAD_STATUSES),
   monthlyBill: z.number().nullable(),
   createdAt: z.string(),
+  ownerId: z.string().nullable(),
+  unitId: z.string().nullable(),
 };
 
 export const leadsDataSchema = z.object({
@@ -34,8 +36,31 @@ export const leadDataSchema = z.object({
       postalCode: z.string().nullable(),
       country: z.string().nullable(),
       notes: z.string().nullable(),
-      ownerId: z.string().nullable(),
       updatedAt: z.string().nullable(),
     })
     .nullable(),
+});
+
+export const leadStatsDataSchema = z.object({
+  leadStats: z.object({
+    total: z.number().int(),
+    byStatus: z.array(z.object({ status: z.enum(LEAD_STATUSES), count: z.number().int() })),
+  }),
+});
+
+export const recentLeadsDataSchema = z.object({
+  leads: z.object({
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+    edges: z.array(
+      z.object({
+        node: z.object({
+          id: z.string(),
+          fullName: z.string(),
+          status: z.enum(LEAD_STATUSES),
+          ownerId: z.string().nullable(),
+          createdAt: z.string(),
+        }),
+      }),
+    ),
+  }),
 });

@@ -1,0 +1,133 @@
+/**
+ * Access inside one workspace, in a real browser against the real stack: a sales rep sees only their own
+ * leads and the navigation their role allows; an administrator creates a role, grants it, and the rep's next
+ * page load reflects it.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshot } from './browser.js';
+
+const stack = inject('stack');
+const PASSWORD = 'SolarDemo-2026!';
+const ADMIN = 'ava.admin@acme.example';
+const REP = 'priya.rep@acme.example';
+/** The Austin sales team in the demo org tree (scripts/demo/demo-access.ts); Priya works in Phoenix. */
+const AUSTIN_TEAM = '0190b000-0000-7000-8000-000000000008';
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+});
+
+async function signIn(email: string, width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${stack.web}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/leads/);
+  return page;
+}
+
+const leadCount = async (page: Page) => {
+  await expect.poll(() => page.locator('.count').first().textContent()).toMatch(/^[\d,]+ leads?/);
+  return Number((await page.locator('.count').first().textContent())!.replace(/[^\d]/g, ''));
+};
+
+describe('access in the web app', () => {
+  it('a sales rep sees fewer leads than the admin, no settings, and not another team’s lead', async () => {
+    const admin = await signIn(ADMIN);
+    const adminCount = await leadCount(admin);
+    await expect
+      .poll(() => admin.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('Settings')]));
+    // a lead of the Austin team, found as the admin through the same /graphql the app uses
+    const otherTeamLead = await admin.evaluate(async (team) => {
+      const res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ leads(first: 100) { edges { node { id unitId } } } }' }),
+      });
+      const body = (await res.json()) as {
+        data: { leads: { edges: { node: { id: string; unitId: string } }[] } };
+      };
+      return body.data.leads.edges.find((e) => e.node.unitId === team)?.node.id;
+    }, AUSTIN_TEAM);
+    expect(otherTeamLead).toMatch(/^[0-9a-f-]{36}$/);
+
+    const rep = await signIn(REP);
+    const repCount = await leadCount(rep);
+    expect(repCount).toBeGreaterThan(0);
+    expect(repCount).toBeLessThan(adminCount);
+    const nav = rep.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Leads' }).count()).toBe(1);
+    expect(await nav.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    expect(await rep.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+    await screenshot(rep, 'rep-leads-1280');
+
+    const response = await rep.goto(`${stack.web}/leads/${otherTeamLead}`);
+    expect(response?.status()).toBe(404);
+    await expect.poll(() => rep.getByRole('heading', { name: "We couldn't find that" }).count()).toBe(1);
+
+    const settings = await rep.goto(`${stack.web}/settings/members`);
+    expect(settings?.status()).toBe(404);
+  });
+
+  it('an admin creates a role and grants it; the rep’s next page load shows what it allows', async () => {
+    const rep = await signIn(REP);
+    expect(await rep.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+
+    const admin = await signIn(ADMIN);
+    await admin.goto(`${stack.web}/settings/roles`);
+    await admin.getByRole('button', { name: 'New role' }).click();
+    const drawer = admin.getByRole('dialog');
+    const roleName = `Lead exporter ${Date.now().toString(36)}`;
+    await drawer.getByLabel('Name').fill(roleName);
+    await drawer.getByLabel('Leads export: All').check();
+    await screenshot(admin, 'role-editor-1280');
+    await drawer.getByRole('button', { name: 'Create role' }).click();
+    await expect.poll(() => admin.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => admin.getByText(roleName, { exact: true }).count()).toBe(1);
+
+    await admin.goto(`${stack.web}/settings/members`);
+    await admin.getByRole('button', { name: 'Manage Priya Patel' }).click();
+    const member = admin.getByRole('dialog');
+    await member.getByLabel('Role to grant').selectOption({ label: roleName });
+    await member.getByRole('button', { name: 'Grant role' }).click();
+    await expect.poll(() => member.getByRole('button', { name: `Revoke ${roleName}` }).count()).toBe(1);
+    await screenshot(admin, 'member-grant-1280');
+
+    await rep.reload();
+    await expect.poll(() => rep.getByRole('button', { name: 'Export CSV' }).count()).toBe(1);
+  });
+
+  it('dashboard and settings at 1280 and 375 px, without sideways scrolling on a phone', async () => {
+    for (const width of [1280, 375]) {
+      const admin = await signIn(ADMIN, width);
+      await admin.goto(`${stack.web}/`);
+      await expect.poll(() => admin.getByText('leads you can see').count()).toBe(1);
+      await expect.poll(() => admin.getByRole('heading', { name: 'New this week' }).count()).toBe(1);
+      await screenshot(admin, `dashboard-${width}`);
+      await admin.goto(`${stack.web}/settings/org-units`);
+      const tree = admin.getByRole('tree', { name: 'Org units' });
+      await tree.getByRole('treeitem').first().focus();
+      await admin.keyboard.press('ArrowDown');
+      await admin.keyboard.press('Enter');
+      await expect.poll(() => tree.locator('[aria-selected="true"]').count()).toBe(1);
+      await screenshot(admin, `org-units-${width}`);
+      await admin.goto(`${stack.web}/settings/members`);
+      await screenshot(admin, `members-${width}`);
+      if (width === 375) {
+        const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+      }
+    }
+  });
+});
