@@ -43,6 +43,8 @@ export async function startOperator(
     adminDbUrl: config.ADMIN_DATABASE_URL ?? config.DATABASE_URL,
     secretKey: parseKey(config.PLATFORM_SECRET_KEY),
     runtimeEndpoint: config.RUNTIME_ENDPOINT,
+    snapshotDir: config.SNAPSHOT_DIR,
+    rotationGraceMs: config.CREDENTIAL_ROTATION_GRACE_MS,
     logger,
   });
 

@@ -16,5 +16,12 @@ export const operatorConfigSchema = baseConfigSchema.extend({
   DRIVER: z.enum(['local', 'kubernetes']).default('local'),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
   RESYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** where Snapshot deletions write each tenant's dump (`t_<id>.sql`); keep it on durable storage */
+  SNAPSHOT_DIR: z.string().min(1).default('./var/snapshots'),
+  /**
+   * After a DB password rotation, how long the old password keeps working. Longer than the runtimes'
+   * TENANT_REGISTRY_TTL_MS (5 s by default), so none is left holding a refused password.
+   */
+  CREDENTIAL_ROTATION_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type OperatorConfig = z.infer<typeof operatorConfigSchema>;

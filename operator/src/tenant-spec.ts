@@ -29,6 +29,8 @@ export const tenantSpecSchema = z.object({
     .prefault({}),
   domains: z.array(hostname).default([]),
   suspended: z.boolean().default(false),
+  /** while suspended: ReadOnly (reads served, writes 423) or Blocked (everything 403) */
+  suspendMode: z.enum(['ReadOnly', 'Blocked']).default('ReadOnly'),
   deletionPolicy: z.enum(['Retain', 'Snapshot', 'Delete']).default('Retain'),
   preventDeletion: z.boolean().default(false),
   sso: z
@@ -52,7 +54,14 @@ export type TenantSpecInput = z.input<typeof tenantSpecSchema>;
 /** What the reconciler works with (defaults filled in). */
 export type TenantSpec = z.output<typeof tenantSpecSchema>;
 
-export const conditionTypes = ['DatabaseReady', 'Migrated', 'Routable', 'Ready', 'Suspended'] as const;
+export const conditionTypes = [
+  'DatabaseReady',
+  'Migrated',
+  'Routable',
+  'Ready',
+  'Suspended',
+  'Deleting',
+] as const;
 export type ConditionType = (typeof conditionTypes)[number];
 
 /** A Kubernetes-style condition (metav1.Condition). */

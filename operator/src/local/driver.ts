@@ -1,4 +1,15 @@
-import { createDb, NotFound, ValidationFailed, type Knex, type Logger, type Migration } from '@solar/common';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Conflict,
+  createDb,
+  NotFound,
+  randomSecret,
+  ValidationFailed,
+  type Knex,
+  type Logger,
+  type Migration,
+} from '@solar/common';
 import { reconcileTenant } from '../reconciler/reconcile.js';
 import { latestVersion } from '../reconciler/tenant-migrations.js';
 import type { FaultInjector, ReconcilerDeps } from '../reconciler/types.js';
@@ -27,6 +38,10 @@ export interface LocalDriverOptions {
   faults?: FaultInjector;
   /** retry delay after a failed reconcile: base * 2^(failures-1), capped */
   backoff?: { baseMs: number; maxMs: number };
+  /** where Snapshot deletions write `t_<id>.sql` (default: <os tmpdir>/solar-crm-snapshots) */
+  snapshotDir?: string;
+  /** how long the old DB password keeps working after a rotation (default 60 s) */
+  rotationGraceMs?: number;
 }
 
 export interface RunOptions {
@@ -40,6 +55,17 @@ export interface LocalDriver {
   /** Upserts the desired spec by slug, then reconciles once; the record shows the outcome (phase, lastError). */
   apply(spec: TenantSpecInput, opts?: { id?: string }): Promise<TenantRecord>;
   reconcile(tenantId: string): Promise<TenantRecord>;
+  /**
+   * Asks for the tenant to be deleted by its deletionPolicy, then reconciles once. Idempotent. A tenant with
+   * preventDeletion stays as it is, with a Deleting=False/DeletionPrevented condition, until the spec
+   * drops preventDeletion. The record comes back with deletedAt set once deletion finished.
+   */
+  delete(slug: string): Promise<TenantRecord>;
+  /**
+   * Rotates the tenant's DB password without downtime: stages a fresh CSPRNG password and reconciles once
+   * (both passwords work until the grace period ends; a later pass retires the old one).
+   */
+  rotateCredentials(slug: string): Promise<TenantRecord>;
   get(slug: string): Promise<TenantRecord | null>;
   getById(tenantId: string): Promise<TenantRecord | null>;
   /** Starts the level-triggered loop (no-op if running). */
@@ -63,10 +89,14 @@ export function createLocalDriver(options: LocalDriverOptions): LocalDriver {
     pool: { min: 0, max: 4 },
     label: 'mysql-admin',
   });
+  const credentials = createLocalCredentialStore(platformDb, options.secretKey);
   const deps: ReconcilerDeps = {
     admin,
+    adminDbUrl: options.adminDbUrl,
+    snapshotDir: options.snapshotDir ?? join(tmpdir(), 'solar-crm-snapshots'),
+    rotationGraceMs: options.rotationGraceMs ?? 60_000,
     tenantDbUrl: options.adminDbUrl,
-    credentials: createLocalCredentialStore(platformDb, options.secretKey),
+    credentials,
     status: createLocalStatusWriter(platformDb),
     routes: createLocalRouteTable(platformDb),
     // only the pooled runtime exists locally; dedicated tenants are served by it too
@@ -92,18 +122,28 @@ export function createLocalDriver(options: LocalDriverOptions): LocalDriver {
 
   const getById = (id: string) => loadRecord(platformDb, { id });
 
+  // Loop state is scheduling only (when to retry or come back), never tenant state.
+  const failures = new Map<string, { count: number; notBefore: number }>();
+  const requeues = new Map<string, number>();
+
   const reconcile = (id: string) =>
     exclusive(id, async () => {
       const tenant = await getById(id);
       if (!tenant) throw new NotFound(`tenant ${id} not found`);
-      await reconcileTenant(deps, tenant);
+      if (tenant.deletedAt) return tenant; // gone: nothing left to converge
+      const result = await reconcileTenant(deps, tenant);
+      if (result.requeueAfterMs !== undefined) requeues.set(id, Date.now() + result.requeueAfterMs);
+      else requeues.delete(id);
       const after = await getById(id);
       if (!after) throw new NotFound(`tenant ${id} disappeared while reconciling`);
       return after;
     });
 
-  // Loop state is scheduling only (when to retry), never tenant state.
-  const failures = new Map<string, { count: number; notBefore: number }>();
+  const bySlug = async (slug: string) => {
+    const rec = await loadRecord(platformDb, { slug });
+    if (!rec) throw new NotFound(`tenant ${slug} not found`);
+    return rec;
+  };
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let pass: Promise<void> | undefined;
@@ -118,10 +158,16 @@ export function createLocalDriver(options: LocalDriverOptions): LocalDriver {
           .whereRaw('generation <> observed_generation')
           .orWhereNotIn('phase', ['Ready', 'Suspended'])
           .orWhereNull('schema_version')
-          .orWhereNot('schema_version', latest),
+          .orWhereNot('schema_version', latest)
+          .orWhereNotNull('deletion_requested_at')
+          .orWhereNotNull('db_password_next_sealed'),
       );
     }
-    return ((await q) as Array<{ id: string }>).map((r) => r.id);
+    const ids = ((await q) as Array<{ id: string }>).map((r) => r.id);
+    // tenants that asked to be looked at again (e.g. a rotation grace period ending)
+    const now = Date.now();
+    for (const [id, at] of requeues) if (at <= now && !ids.includes(id)) ids.push(id);
+    return ids;
   }
 
   async function runPass(resyncMs: number): Promise<void> {
@@ -161,6 +207,23 @@ export function createLocalDriver(options: LocalDriverOptions): LocalDriver {
       return reconcile(id);
     },
     reconcile,
+    async delete(slug) {
+      const rec = await bySlug(slug);
+      await platformDb('tenants')
+        .where({ id: rec.id })
+        .whereNull('deletion_requested_at')
+        .update({ deletion_requested_at: platformDb.fn.now(3), updated_at: platformDb.fn.now(3) });
+      logger.info({ tenant: rec.id, slug, policy: rec.spec.deletionPolicy }, 'tenant deletion requested');
+      return reconcile(rec.id);
+    },
+    async rotateCredentials(slug) {
+      const rec = await bySlug(slug);
+      if (rec.deletionRequestedAt || rec.deletedAt)
+        throw new Conflict(`tenant ${slug} is being deleted; its credentials are not rotated`);
+      await credentials.stage(rec.id, randomSecret());
+      logger.info({ tenant: rec.id, slug }, 'tenant DB password rotation staged');
+      return reconcile(rec.id);
+    },
     get: (slug) => loadRecord(platformDb, { slug }),
     getById,
     run({ intervalMs = 2000, resyncMs = 10 * 60_000 } = {}) {

@@ -14,5 +14,11 @@ export function createLocalRouteTable(platformDb: Knex): RouteTable {
         .where({ id: tenantId })
         .update({ endpoint, updated_at: platformDb.fn.now(3) });
     },
+    async withdraw(tenantId) {
+      await platformDb('tenants')
+        .where({ id: tenantId })
+        .whereNotNull('endpoint')
+        .update({ endpoint: null, updated_at: platformDb.fn.now(3) });
+    },
   };
 }

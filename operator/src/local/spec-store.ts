@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Conflict, type Knex } from '@solar/common';
 import { tenantIdPattern, type TenantSpec } from '../tenant-spec.js';
-import { newTenantId, rowSpecColumns, specColumns, type TenantRow } from './tenant-rows.js';
+import { newTenantId, sameStoredSpec, specColumns, type TenantRow } from './tenant-rows.js';
 
 export interface UpsertResult {
   id: string;
@@ -17,6 +17,19 @@ export interface UpsertResult {
 export async function upsertSpec(platformDb: Knex, spec: TenantSpec, id?: string): Promise<UpsertResult> {
   if (id !== undefined && !tenantIdPattern.test(id))
     throw new Error(`invalid tenant id ${JSON.stringify(id)}`);
+  // SELECT … FOR UPDATE on a slug nobody has yet takes a gap lock; two new tenants applied at once can
+  // deadlock on their inserts. InnoDB rolled the loser back whole, so running it again is safe.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await upsertOnce(platformDb, spec, id);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+async function upsertOnce(platformDb: Knex, spec: TenantSpec, id?: string): Promise<UpsertResult> {
   try {
     return await platformDb.transaction(async (trx) => {
       const row = (await trx('tenants').where({ slug: spec.slug }).forUpdate().first()) as
@@ -31,11 +44,13 @@ export async function upsertSpec(platformDb: Knex, spec: TenantSpec, id?: string
       }
       if (id !== undefined && row.id !== id)
         throw new Conflict(`slug ${spec.slug} already belongs to tenant ${row.id}`);
+      if (row.deleted_at)
+        throw new Conflict(`slug ${spec.slug} belonged to tenant ${row.id}, which was deleted; pick another`);
       const current = (await trx('tenant_domains').where({ tenant_id: row.id }).orderBy('domain')) as Array<{
         domain: string;
       }>;
       const currentDomains = current.map((d) => d.domain);
-      const sameColumns = isDeepStrictEqual(rowSpecColumns(row), specColumns(spec));
+      const sameColumns = sameStoredSpec(row, spec);
       const sameDomains = isDeepStrictEqual(currentDomains, domains);
       if (sameColumns && sameDomains) return { id: row.id, created: false, changed: false };
 

@@ -20,5 +20,15 @@ export function createLocalStatusWriter(platformDb: Knex): StatusWriter {
           updated_at: platformDb.fn.now(3),
         });
     },
+    async finalize(tenant) {
+      await platformDb.transaction(async (trx) => {
+        // custom domains are freed for whoever verifies them next; the row stays, soft-deleted
+        await trx('tenant_domains').where({ tenant_id: tenant.id }).delete();
+        await trx('tenants')
+          .where({ id: tenant.id })
+          .whereNull('deleted_at')
+          .update({ deleted_at: trx.fn.now(3), updated_at: trx.fn.now(3) });
+      });
+    },
   };
 }

@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from '@solar/common';
 import { tenantSpecSchema, type Condition, type TenantSpec, type TenantStatus } from '../tenant-spec.js';
 import type { TenantObject } from '../reconciler/types.js';
 
 /**
- * How a Tenant maps onto platform.tenants (+ tenant_domains). The table keeps the spec fields the platform
- * routes and bills by; the rest (replicas, sso, quotas, preventDeletion) only matter to the Kubernetes driver
- * and take their defaults here.
+ * How a Tenant maps onto platform.tenants (+ tenant_domains). The whole spec is kept in the `spec` JSON column
+ * so every field round-trips; the columns platform-api and the runtime read (display name, plan, suspended,
+ * suspend mode, deletion policy…) are written beside it and win when both exist, because platform-api may
+ * change them (signup writes columns only, leaving `spec` null).
  */
 export interface TenantRow {
   id: string;
@@ -16,7 +18,12 @@ export interface TenantRow {
   isolation: string;
   runtime_version: string;
   suspended: number | boolean;
+  suspend_mode: string;
   deletion_policy: string;
+  spec: string | Record<string, unknown> | null;
+  deletion_requested_at: Date | null;
+  db_password_next_sealed: string | null;
+  db_password_rotated_at: Date | null;
   generation: number;
   phase: string;
   observed_generation: number;
@@ -35,9 +42,17 @@ export interface TenantRow {
 export interface TenantRecord extends TenantObject {
   createdAt: Date;
   updatedAt: Date;
+  /** set once deletion finished (the row is kept, soft-deleted, so platform-api answers 404) */
+  deletedAt: Date | null;
 }
 
-/** The spec columns as stored, for comparing and writing. */
+/** The spec as the `spec` column keeps it: everything but slug and domains, which have homes of their own. */
+function storedSpec(spec: TenantSpec): Record<string, unknown> {
+  const { slug: _slug, domains: _domains, ...rest } = spec;
+  return rest;
+}
+
+/** The spec columns as stored, for writing. */
 export function specColumns(spec: TenantSpec) {
   return {
     display_name: spec.displayName,
@@ -45,32 +60,47 @@ export function specColumns(spec: TenantSpec) {
     isolation: spec.isolation,
     runtime_version: spec.runtime.version,
     suspended: spec.suspended,
+    suspend_mode: spec.suspendMode,
     deletion_policy: spec.deletionPolicy,
+    spec: JSON.stringify(storedSpec(spec)),
   };
 }
 
-export function rowSpecColumns(row: TenantRow) {
-  return {
-    display_name: row.display_name,
-    plan: row.plan,
-    isolation: row.isolation,
-    runtime_version: row.runtime_version,
-    suspended: Boolean(row.suspended),
-    deletion_policy: row.deletion_policy,
-  };
+/** True when the row already holds exactly `spec` (columns and JSON alike), domains aside. */
+export function sameStoredSpec(row: TenantRow, spec: TenantSpec): boolean {
+  const stored = rowSpec(row, []);
+  return (
+    row.spec !== null &&
+    isDeepStrictEqual(storedSpec(stored), storedSpec(spec)) &&
+    isDeepStrictEqual(parseJson(row.spec), JSON.parse(JSON.stringify(storedSpec(spec))))
+  );
 }
 
-export function toRecord(row: TenantRow, domains: string[]): TenantRecord {
-  const spec = tenantSpecSchema.parse({
+function parseJson(value: string | Record<string, unknown> | null): Record<string, unknown> {
+  if (value === null) return {};
+  return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
+}
+
+/** The desired spec a row describes: the JSON first, then the columns on top. */
+export function rowSpec(row: TenantRow, domains: string[]): TenantSpec {
+  const json = parseJson(row.spec);
+  const runtime = typeof json.runtime === 'object' && json.runtime !== null ? json.runtime : {};
+  return tenantSpecSchema.parse({
+    ...json,
     slug: row.slug,
     displayName: row.display_name,
     plan: row.plan,
     isolation: row.isolation,
-    runtime: { version: row.runtime_version },
+    runtime: { ...runtime, version: row.runtime_version },
     domains,
     suspended: Boolean(row.suspended),
+    suspendMode: row.suspend_mode,
     deletionPolicy: row.deletion_policy,
   });
+}
+
+export function toRecord(row: TenantRow, domains: string[]): TenantRecord {
+  const spec = rowSpec(row, domains);
   const conditions =
     typeof row.conditions === 'string' ? (JSON.parse(row.conditions) as Condition[]) : (row.conditions ?? []);
   const status: TenantStatus = {
@@ -90,8 +120,10 @@ export function toRecord(row: TenantRow, domains: string[]): TenantRecord {
     generation: row.generation,
     spec,
     status,
+    deletionRequestedAt: row.deletion_requested_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
   };
 }
 

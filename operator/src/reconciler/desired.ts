@@ -33,6 +33,7 @@ export interface DesiredTenant {
   endpoint: string;
   runtimeVersion: string;
   suspended: boolean;
+  suspendMode: 'ReadOnly' | 'Blocked';
 }
 
 /** The state the world should be in for this tenant. Pure: same input, same output, no I/O. */
@@ -48,5 +49,6 @@ export function desired(tenant: { id: string; spec: TenantSpec }, endpoint: stri
     endpoint,
     runtimeVersion: tenant.spec.runtime.version,
     suspended: tenant.spec.suspended,
+    suspendMode: tenant.spec.suspendMode,
   };
 }

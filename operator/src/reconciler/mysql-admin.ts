@@ -178,3 +178,113 @@ async function selectRows<T = Record<string, unknown>>(
   const [rows] = (await db.raw(sql, [...bindings])) as [T[], unknown];
   return rows;
 }
+
+/**
+ * The user accepts exactly `passwords` (one, or two while a rotation is in its grace period). MariaDB keeps
+ * two passwords as an authentication chain (`IDENTIFIED VIA … OR …`, 10.4+): connections opened with either
+ * succeed, and connections already open are never touched. Re-running with the same list changes nothing
+ * that a login could notice, so it is safe to repeat after a crash.
+ */
+export async function acceptPasswords(
+  admin: Knex,
+  user: string,
+  passwords: readonly string[],
+): Promise<void> {
+  if (passwords.length === 0 || passwords.length > 2)
+    throw new Error('a DB user accepts one or two passwords');
+  const secret = passwords.join('\0');
+  try {
+    if (passwords.length === 1) {
+      await admin.raw("ALTER USER ?@'%' IDENTIFIED BY ?", [user, passwords[0]!]);
+      return;
+    }
+    if (!(await isMariaDb(admin)))
+      throw new Error('credential rotation without downtime needs MariaDB 10.4+ (two passwords per user)');
+    await admin.raw(
+      "ALTER USER ?@'%' IDENTIFIED VIA mysql_native_password USING PASSWORD(?) OR mysql_native_password USING PASSWORD(?)",
+      [user, passwords[0]!, passwords[1]!],
+    );
+  } catch (err) {
+    let clean = err;
+    for (const p of secret.split('\0')) clean = redact(clean, p);
+    throw clean;
+  }
+}
+
+async function isMariaDb(admin: Knex): Promise<boolean> {
+  const [[row]] = (await admin.raw('SELECT VERSION() AS v')) as [[{ v: string }], unknown];
+  return /mariadb/i.test(row.v);
+}
+
+/** True when the user exists and is locked (SHOW CREATE USER says ACCOUNT LOCK on MariaDB and MySQL). */
+async function isLocked(admin: Knex, user: string): Promise<boolean> {
+  const [rows] = (await admin.raw("SHOW CREATE USER ?@'%'", [user])) as [
+    Array<Record<string, string>>,
+    unknown,
+  ];
+  return /ACCOUNT LOCK/i.test(Object.values(rows[0] ?? {})[0] ?? '');
+}
+
+async function userExists(admin: Knex, user: string): Promise<boolean> {
+  return (
+    (await selectRows(admin, "SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%'", [user])).length > 0
+  );
+}
+
+/**
+ * Cuts the tenant user off while keeping its schema: every privilege revoked, the account locked (no new
+ * logins) and its open sessions killed — schema-level revokes reach an open session only at its next USE, so
+ * a runtime's pooled connections would otherwise keep working. Checks first; a cut-off user sees no writes.
+ */
+export async function revokeAccess(admin: Knex, user: string): Promise<void> {
+  if (!(await userExists(admin, user))) return;
+  const held = (await listPrivileges(admin, user)).filter(
+    (r) => !(r.scope === 'global' && r.privilege === 'USAGE' && r.grantable === 'NO'),
+  );
+  if (held.length > 0) await admin.raw("REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@'%'", [user]);
+  if (!(await isLocked(admin, user))) await admin.raw("ALTER USER ?@'%' ACCOUNT LOCK", [user]);
+  await killSessions(admin, user);
+}
+
+/** Kills every open connection of `user` (ids come from the server, so the KILL takes a number only). */
+export async function killSessions(admin: Knex, user: string): Promise<number> {
+  const rows = await selectRows<{ id: number }>(
+    admin,
+    'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ?',
+    [user],
+  );
+  for (const { id } of rows) {
+    await admin.raw('KILL CONNECTION ?', [Number(id)]).catch((err: { code?: string }) => {
+      // it may have closed on its own between the listing and the kill
+      if (err.code !== 'ER_NO_SUCH_THREAD') throw err;
+    });
+  }
+  return rows.length;
+}
+
+/** Drops the tenant's schema and user; both are absent afterwards whatever state they were in. */
+export async function dropTenant(admin: Knex, d: { schema: string; user: string }): Promise<void> {
+  if (await userExists(admin, d.user)) {
+    await admin.raw("ALTER USER ?@'%' ACCOUNT LOCK", [d.user]);
+    await killSessions(admin, d.user);
+    await admin.raw("DROP USER IF EXISTS ?@'%'", [d.user]);
+  }
+  if (await schemaExists(admin, d.schema)) await admin.raw(`DROP DATABASE IF EXISTS ${ident(d.schema)}`);
+}
+
+/** Names of the base tables in a schema (what a snapshot must contain). */
+export async function listTables(admin: Knex, schema: string): Promise<string[]> {
+  const rows = await selectRows<{ name: string }>(
+    admin,
+    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+    [schema],
+  );
+  return rows.map((r) => r.name);
+}
+
+export async function schemaExists(admin: Knex, schema: string): Promise<boolean> {
+  return (
+    (await selectRows(admin, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [schema]))
+      .length > 0
+  );
+}

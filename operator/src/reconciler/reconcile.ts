@@ -4,6 +4,8 @@ import type { ConditionType, TenantStatus } from '../tenant-spec.js';
 import { derivePhase, findCondition, isTrue, setCondition, type ConditionUpdate } from './conditions.js';
 import { desired } from './desired.js';
 import { ensureDatabase, ensureGrants, ensureUser, redact, tenantConnection } from './mysql-admin.js';
+import { rotateCredentials } from './credential-rotation.js';
+import { deletionPrevented, reconcileDeletion } from './reconcile-deletion.js';
 import { migrateTenantSchema, withTenantMigrationLock } from './tenant-migrations.js';
 import type { ReconcileResult, ReconcilerDeps, StepName, TenantObject } from './types.js';
 
@@ -13,6 +15,7 @@ const stepCondition: Record<Exclude<StepName, 'status'>, { type: ConditionType; 
   credentials: { type: 'DatabaseReady', failed: 'CredentialsFailed' },
   user: { type: 'DatabaseReady', failed: 'UserFailed' },
   grants: { type: 'DatabaseReady', failed: 'GrantsFailed' },
+  rotate: { type: 'DatabaseReady', failed: 'CredentialRotationFailed' },
   migrate: { type: 'Migrated', failed: 'MigrationFailed' },
   route: { type: 'Routable', failed: 'RouteFailed' },
 };
@@ -40,7 +43,10 @@ export async function reconcileTenant(deps: ReconcilerDeps, tenant: TenantObject
     'solar-crm/operator',
     'reconcile tenant',
     { 'tenant.id': tenant.id, 'tenant.generation': tenant.generation },
-    () => reconcileInner(deps, tenant),
+    () =>
+      tenant.deletionRequestedAt && !tenant.spec.preventDeletion
+        ? reconcileDeletion(deps, tenant)
+        : reconcileInner(deps, tenant),
   );
 }
 
@@ -79,6 +85,7 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
 
   let failure: StepError | undefined;
   let password = '';
+  let requeueAfterMs: number | undefined;
   try {
     await step('database', () => ensureDatabase(deps.admin, want));
     password = await step('credentials', async () => {
@@ -93,6 +100,14 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
     });
     await step('user', () => ensureUser(deps.admin, deps.tenantDbUrl, want, password));
     await step('grants', () => ensureGrants(deps.admin, want));
+    const rotation = await step('rotate', () =>
+      rotateCredentials(deps, { tenantId: tenant.id, user: want.user, current: password, now }),
+    );
+    if (rotation.rotated)
+      log.info('tenant DB password rotated; the old one stays accepted for the grace period');
+    if (rotation.settled) log.info('old tenant DB password retired');
+    password = rotation.password;
+    requeueAfterMs = rotation.requeueAfterMs;
     observed.database = { schema: want.schema, user: want.user };
     set({
       type: 'DatabaseReady',
@@ -137,10 +152,23 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
   }
 
   set(
-    want.suspended
-      ? { type: 'Suspended', status: 'True', reason: 'SuspendedBySpec', message: 'spec.suspended is true' }
-      : { type: 'Suspended', status: 'False', reason: 'Active', message: 'tenant is active' },
+    !want.suspended
+      ? { type: 'Suspended', status: 'False', reason: 'Active', message: 'tenant is active' }
+      : want.suspendMode === 'Blocked'
+        ? {
+            type: 'Suspended',
+            status: 'True',
+            reason: 'SuspendedBlocked',
+            message: 'spec.suspended with suspendMode Blocked: every request is refused (403)',
+          }
+        : {
+            type: 'Suspended',
+            status: 'True',
+            reason: 'SuspendedBySpec',
+            message: 'spec.suspended with suspendMode ReadOnly: reads served, writes refused (423)',
+          },
   );
+  if (tenant.deletionRequestedAt) set(deletionPrevented(tenant.spec.deletionPolicy));
   const allUp = ['DatabaseReady', 'Migrated', 'Routable'].every((t) =>
     isTrue(conditions, t as ConditionType),
   );
@@ -174,5 +202,5 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
   }
   return failure
     ? { ok: false, status, error: failure.original, failedStep: failure.step }
-    : { ok: true, status };
+    : { ok: true, status, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
 }

@@ -9,6 +9,11 @@ export interface TenantObject {
   generation: number;
   spec: TenantSpec;
   status: TenantStatus;
+  /**
+   * When someone asked for the tenant to go (Kubernetes: metadata.deletionTimestamp; local: delete()).
+   * From then on the reconciler runs the deletion policy instead of provisioning.
+   */
+  deletionRequestedAt?: Date | null;
 }
 
 /**
@@ -20,25 +25,55 @@ export interface CredentialStore {
   get(tenantId: string): Promise<string | null>;
   /** stores a password if none is stored yet; never replaces one (callers re-read with get) */
   put(tenantId: string, password: string): Promise<void>;
+  /** The rotation state: a staged next password and when the last rotation was promoted. */
+  rotation(tenantId: string): Promise<{ next: string | null; rotatedAt: Date | null }>;
+  /** Stages `password` as the next one if none is staged (callers re-read with rotation). */
+  stage(tenantId: string, password: string): Promise<void>;
+  /** The staged password becomes the current one (rotatedAt = now); a no-op unless `password` is staged. */
+  promote(tenantId: string, password: string): Promise<void>;
+  /** The old password has been dropped from the DB user: clears rotatedAt. */
+  settle(tenantId: string): Promise<void>;
+  /** Forgets every stored password (the DB user is gone). */
+  forget(tenantId: string): Promise<void>;
 }
 
 /** Persists observed status. Called only when the status actually changed. */
 export interface StatusWriter {
   write(tenant: TenantObject, status: TenantStatus): Promise<void>;
+  /**
+   * Deletion has finished: the tenant may go (local: deleted_at is set and its domains are freed, so
+   * platform-api answers 404; Kubernetes: the finalizer is removed). Idempotent.
+   */
+  finalize(tenant: TenantObject): Promise<void>;
 }
 
 /** The routing entry platform-api reads to forward a tenant's requests. */
 export interface RouteTable {
   lookup(tenantId: string): Promise<string | null>;
   publish(tenantId: string, endpoint: string): Promise<void>;
+  /** Removes the routing entry (deletion); platform-api stops forwarding. */
+  withdraw(tenantId: string): Promise<void>;
 }
 
 /** The idempotent steps of one reconcile, in order. */
-export const stepNames = ['database', 'credentials', 'user', 'grants', 'migrate', 'route', 'status'] as const;
+export const stepNames = [
+  'database',
+  'credentials',
+  'user',
+  'grants',
+  'rotate',
+  'migrate',
+  'route',
+  'status',
+] as const;
 export type StepName = (typeof stepNames)[number];
 
+/** The idempotent steps of a deletion, in order (`snapshot` runs for the Snapshot policy only). */
+export const deletionStepNames = ['unroute', 'revoke', 'snapshot', 'drop', 'forget', 'finalize'] as const;
+export type DeletionStepName = (typeof deletionStepNames)[number];
+
 export interface FaultPoint {
-  step: StepName;
+  step: StepName | DeletionStepName;
   when: 'before' | 'after';
   tenantId: string;
 }
@@ -60,6 +95,15 @@ export interface ReconcilerDeps {
   /** the runtime base URL that serves this tenant (pooled runtime or its dedicated Deployment) */
   endpointFor(tenant: TenantObject): string;
   logger: Logger;
+  /** server-level URL `admin` was made from; mariadb-dump logs in with it for Snapshot deletions */
+  adminDbUrl: string;
+  /** where Snapshot deletions write `t_<id>.sql` */
+  snapshotDir: string;
+  /**
+   * After a credential rotation, how long the DB user keeps accepting the old password too. Must outlast
+   * how long a runtime trusts a cached registry row, so no runtime is ever left holding a refused password.
+   */
+  rotationGraceMs: number;
   /** tenant migrations to apply; defaults to tenant-runtime's list */
   migrations?: readonly Migration[];
   faults?: FaultInjector;
@@ -72,5 +116,7 @@ export interface ReconcileResult {
   status: TenantStatus;
   /** the failing step's error (message already stripped of secrets) */
   error?: Error;
-  failedStep?: StepName;
+  failedStep?: StepName | DeletionStepName;
+  /** the tenant needs another pass at this time even if nothing changes (e.g. a rotation grace ends) */
+  requeueAfterMs?: number;
 }

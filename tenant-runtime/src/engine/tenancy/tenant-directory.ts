@@ -1,5 +1,6 @@
 import { open, type Knex, type Logger } from '@solar/common';
 import { TenantNotFound, TenantNotReady } from '../errors.js';
+import { TenantBlocked } from './tenant-blocked.js';
 import type { TenantRegistry } from './tenant-registry.js';
 import type { TenantPools } from './tenant-pools.js';
 
@@ -22,8 +23,9 @@ export interface TenantDirectory {
 const SERVING_PHASES = new Set(['Ready', 'Suspended']);
 
 /**
- * The lifecycle policy in one place: unknown/deleted → 404, not yet serving → 503 TENANT_NOT_READY,
- * suspended → read-only. Everything else gets a pool logged in as the tenant's own DB user.
+ * The lifecycle policy in one place: unknown, deleted or being deleted → 404; suspended with suspendMode
+ * Blocked → 403 TENANT_BLOCKED (reads too); not yet serving → 503 TENANT_NOT_READY; suspended (ReadOnly) →
+ * read-only, writes 423. Everything else gets a pool logged in as the tenant's own DB user.
  */
 export function createTenantDirectory(deps: {
   registry: TenantRegistry;
@@ -35,6 +37,8 @@ export function createTenantDirectory(deps: {
     async connect(tenantId) {
       const row = await deps.registry.get(tenantId);
       if (!row || row.deleted_at) throw new TenantNotFound('This workspace does not exist');
+      if (row.phase === 'Deleting') throw new TenantNotFound('This workspace has been deleted');
+      if (row.suspended && row.suspend_mode === 'Blocked') throw new TenantBlocked();
       if (!SERVING_PHASES.has(row.phase))
         throw new TenantNotReady(`This workspace is not ready yet (phase ${row.phase})`);
       if (!row.db_schema || !row.db_user || !row.db_password_sealed)

@@ -8,6 +8,8 @@ export const tenantRecordSchema = z.object({
   slug: z.string(),
   phase: z.string(),
   suspended: z.union([z.boolean(), z.number()]).transform(Boolean),
+  /** while suspended: ReadOnly (writes refused) or Blocked (everything refused) */
+  suspend_mode: z.enum(['ReadOnly', 'Blocked']).default('ReadOnly'),
   db_schema: z.string().nullable(),
   db_user: z.string().nullable(),
   db_password_sealed: z.string().nullable(),
@@ -39,6 +41,7 @@ export function createTenantRegistry(
           'slug',
           'phase',
           'suspended',
+          'suspend_mode',
           'db_schema',
           'db_user',
           'db_password_sealed',

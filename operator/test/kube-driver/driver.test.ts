@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, open, type Knex } from '@solar/common';
+import {
+  createTestPlatformDb,
+  testServerUrl,
+  type TestPlatformDb,
+} from '@solar/platform-api/testing/platform-db';
+import { latestTenantSchemaVersion } from '@solar/tenant-runtime/db/migrate';
+import type { KubernetesDriver } from '../../src/kube/index.js';
+import { tenantIdFor } from '../../src/kube/names.js';
+import { startKubeApiFixture, type KubeApiFixture } from '../kube-api-fixture/index.js';
+import {
+  clients,
+  condition,
+  createOperatorNamespace,
+  dropTenantDatabases,
+  getTenant,
+  gvp,
+  mergePatch,
+  OPERATOR_NS,
+  POOLED,
+  startDriver,
+  startKubelet,
+  statusOf,
+  tenantBody,
+  waitFor,
+} from './harness.js';
+
+const secretKey = randomBytes(32);
+let fx: KubeApiFixture;
+let platform: TestPlatformDb;
+let admin: Knex;
+let driver: KubernetesDriver;
+let kubelet: ReturnType<typeof startKubelet>;
+let api: ReturnType<typeof clients>;
+
+const create = (name: string, spec: Record<string, unknown> = {}) =>
+  api.custom.createClusterCustomObject({ ...gvp, body: tenantBody(name, spec) });
+const patchSpec = (name: string, spec: Record<string, unknown>) =>
+  api.custom.patchClusterCustomObject({ ...gvp, name, body: { spec } }, mergePatch);
+const phaseOf = async (name: string) => statusOf(await getTenant(fx.kubeConfig(), name)).phase as string;
+const untilPhase = (name: string, phase: string, timeoutMs?: number) =>
+  waitFor(async () => expect(await phaseOf(name)).toBe(phase), timeoutMs);
+const eventsFor = async (name: string) =>
+  (await api.core.listNamespacedEvent({ namespace: 'default' })).items
+    .filter((e) => e.involvedObject.name === name)
+    .map((e) => `${e.type}/${e.reason}`);
+const secretPassword = async (namespace: string, name: string) => {
+  const s = await api.core.readNamespacedSecret({ namespace, name: `tenant-${name}-db` });
+  return Buffer.from(s.data!.password!, 'base64').toString('utf8');
+};
+const schemaExists = async (schema: string) => {
+  const [rows] = (await admin.raw('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+    schema,
+  ])) as [unknown[], unknown];
+  return rows.length > 0;
+};
+async function loginWorks(user: string, password: string, database: string): Promise<boolean> {
+  const db = createDb({ url: testServerUrl, user, password, database, pool: { min: 0, max: 1 } });
+  try {
+    await db.raw('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await db.destroy();
+  }
+}
+
+beforeAll(async () => {
+  fx = await startKubeApiFixture();
+  platform = await createTestPlatformDb();
+  admin = createDb({ url: testServerUrl, database: null, pool: { min: 0, max: 2 } });
+  api = clients(fx.kubeConfig());
+  await createOperatorNamespace(fx.kubeConfig());
+  kubelet = startKubelet(fx.kubeConfig());
+  driver = startDriver(fx.kubeConfig(), platform.db, secretKey);
+  await waitFor(() => expect(driver.isLeader()).toBe(true));
+});
+
+afterAll(async () => {
+  await driver?.stop();
+  await kubelet?.stop();
+  await fx?.close();
+  if (platform) await dropTenantDatabases(platform.db);
+  await admin?.destroy();
+  await platform?.drop();
+});
+
+describe('kubernetes driver: a pooled Tenant', () => {
+  it('waits for the migration Job, then becomes Ready with status, Secret, routing entry, schema and events', async () => {
+    kubelet.hold.add('sunnyside');
+    await create('sunnyside');
+
+    // the Job exists and is not done: not Migrated, not Failed — waiting
+    await waitFor(async () => {
+      const t = await getTenant(fx.kubeConfig(), 'sunnyside');
+      expect(condition(t, 'Migrated')).toMatchObject({ status: 'False', reason: 'MigrationJobRunning' });
+      expect(statusOf(t)).toMatchObject({ phase: 'Provisioning', lastError: null });
+      expect(condition(t, 'DatabaseReady')?.status).toBe('True');
+    });
+    const jobs = await api.batch.listNamespacedJob({ namespace: OPERATOR_NS });
+    const job = jobs.items.find((j) => j.metadata?.labels?.['solarcrm.io/tenant'] === 'sunnyside');
+    expect(job?.spec?.template.spec?.containers[0]?.image).toBe('solar-crm/tenant-runtime:dev');
+
+    kubelet.hold.delete('sunnyside');
+    await untilPhase('sunnyside', 'Ready');
+    const t = await getTenant(fx.kubeConfig(), 'sunnyside');
+    const id = tenantIdFor(t!.metadata!);
+    expect(t!.metadata?.finalizers).toContain('tenants.solarcrm.io/cleanup');
+    expect(statusOf(t)).toMatchObject({
+      phase: 'Ready',
+      observedGeneration: 1,
+      endpoint: POOLED,
+      schemaVersion: latestTenantSchemaVersion,
+      runtimeVersion: 'dev',
+      lastError: null,
+      database: {
+        schema: `t_${id}`,
+        user: `t_${id}`,
+        secretRef: { name: 'tenant-sunnyside-db', namespace: OPERATOR_NS },
+      },
+    });
+    for (const type of ['DatabaseReady', 'Migrated', 'Routable', 'Ready'])
+      expect(condition(t, type)).toMatchObject({ status: 'True', observedGeneration: 1 });
+    expect(Date.parse(condition(t, 'Ready').lastTransitionTime)).not.toBeNaN();
+
+    // the password lives in the Secret, logs in as the tenant's own user, and is mirrored sealed in the registry
+    const password = await secretPassword(OPERATOR_NS, 'sunnyside');
+    expect(await loginWorks(`t_${id}`, password, `t_${id}`)).toBe(true);
+    expect(await schemaExists(`t_${id}`)).toBe(true);
+    const row = await platform.db('tenants').where({ id }).first();
+    expect(row).toMatchObject({ slug: 'sunnyside', endpoint: POOLED, phase: 'Ready', db_schema: `t_${id}` });
+    expect(open(row.db_password_sealed, secretKey, id)).toBe(password);
+
+    await waitFor(async () =>
+      expect(await eventsFor('sunnyside')).toEqual(
+        expect.arrayContaining([
+          'Normal/Provisioning',
+          'Normal/DatabaseReady',
+          'Normal/Migrated',
+          'Normal/Ready',
+        ]),
+      ),
+    );
+  });
+
+  it('converges on a spec change: observedGeneration follows generation, the registry follows the spec', async () => {
+    await patchSpec('sunnyside', { displayName: 'Sunnyside Solar LLC', plan: 'growth' });
+    await waitFor(async () => {
+      const t = await getTenant(fx.kubeConfig(), 'sunnyside');
+      expect(t!.metadata?.generation).toBe(2);
+      expect(statusOf(t)).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
+      expect(condition(t, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 2 });
+    });
+    const row = await platform.db('tenants').where({ slug: 'sunnyside' }).first();
+    expect(row).toMatchObject({ display_name: 'Sunnyside Solar LLC', plan: 'growth' });
+  });
+
+  it('suspends and resumes a pooled tenant', async () => {
+    await patchSpec('sunnyside', { suspended: true });
+    await untilPhase('sunnyside', 'Suspended');
+    expect((await platform.db('tenants').where({ slug: 'sunnyside' }).first()).suspended).toBe(1);
+    await patchSpec('sunnyside', { suspended: false });
+    await untilPhase('sunnyside', 'Ready');
+    await waitFor(async () =>
+      expect(await eventsFor('sunnyside')).toEqual(
+        expect.arrayContaining(['Normal/Suspended', 'Normal/Resumed']),
+      ),
+    );
+  });
+
+  it('refuses a second Tenant claiming a slug another Tenant owns', async () => {
+    await api.custom.createClusterCustomObject({
+      ...gvp,
+      body: { ...tenantBody('sunnyside-copy'), spec: { slug: 'sunnyside', displayName: 'Impostor' } },
+    });
+    await waitFor(async () => {
+      const t = await getTenant(fx.kubeConfig(), 'sunnyside-copy');
+      expect(statusOf(t)).toMatchObject({ phase: 'Failed' });
+      expect(condition(t, 'Ready')).toMatchObject({ status: 'False', reason: 'SlugTaken' });
+    });
+    expect((await platform.db('tenants').where({ slug: 'sunnyside' }).first()).display_name).toBe(
+      'Sunnyside Solar LLC',
+    );
+    await api.custom.deleteClusterCustomObject({ ...gvp, name: 'sunnyside-copy' });
+  });
+});
+
+describe('kubernetes driver: a dedicated Tenant', () => {
+  const ns = 'tenant-brightpeak';
+
+  it('gets its own namespace, runtime Deployment, Service, NetworkPolicy, quota, PDB and HPA, all owned', async () => {
+    await create('brightpeak', {
+      isolation: 'dedicated',
+      plan: 'enterprise',
+      runtime: { version: '0.1.0', replicas: 2 },
+    });
+    await untilPhase('brightpeak', 'Ready');
+    const t = await getTenant(fx.kubeConfig(), 'brightpeak');
+    expect(statusOf(t).endpoint).toBe('http://tenant-runtime.tenant-brightpeak.svc:4100');
+    const dep = await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' });
+    expect(dep.spec?.replicas).toBe(2);
+    expect(dep.spec?.template.spec?.containers[0]?.image).toBe('solar-crm/tenant-runtime:0.1.0');
+    expect(dep.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: 'Tenant',
+      name: 'brightpeak',
+      uid: t!.metadata!.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    });
+    expect(dep.metadata?.managedFields?.map((m) => m.manager)).toContain('solar-crm-operator');
+    const objects = (await fetchAll(ns)).sort();
+    expect(objects).toEqual(
+      expect.arrayContaining([
+        'HorizontalPodAutoscaler/tenant-runtime',
+        'NetworkPolicy/tenant-runtime-ingress',
+        'PodDisruptionBudget/tenant-runtime',
+        'ResourceQuota/tenant-quota',
+        'Secret/tenant-brightpeak-db',
+        'Service/tenant-runtime',
+      ]),
+    );
+    expect(await secretPassword(ns, 'brightpeak')).toHaveLength(43);
+  });
+
+  it('re-creates a runtime Deployment someone deleted', async () => {
+    await api.apps.deleteNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' });
+    await waitFor(async () => {
+      const dep = await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' });
+      expect(dep.spec?.replicas).toBe(2);
+    });
+  });
+
+  it('scales the runtime to zero when suspended Blocked, keeps it for ReadOnly, and back on resume', async () => {
+    const replicas = async () =>
+      (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
+    await patchSpec('brightpeak', { suspended: true, suspendMode: 'ReadOnly' });
+    await untilPhase('brightpeak', 'Suspended');
+    expect(await replicas()).toBe(2); // read-only: reads are still served
+    await patchSpec('brightpeak', { suspendMode: 'Blocked' });
+    await waitFor(async () => expect(await replicas()).toBe(0));
+    expect(condition(await getTenant(fx.kubeConfig(), 'brightpeak'), 'Suspended')).toMatchObject({
+      status: 'True',
+      reason: 'SuspendedBlocked',
+    });
+    await patchSpec('brightpeak', { suspended: false });
+    await untilPhase('brightpeak', 'Ready');
+    await waitFor(async () => expect(await replicas()).toBe(2));
+  });
+});
+
+describe('kubernetes driver: deletion', () => {
+  it('runs the deletion policy behind the finalizer, then lets the Tenant go', async () => {
+    await create('goner', { deletionPolicy: 'Delete' });
+    await untilPhase('goner', 'Ready');
+    const t = await getTenant(fx.kubeConfig(), 'goner');
+    const id = tenantIdFor(t!.metadata!);
+    expect(await schemaExists(`t_${id}`)).toBe(true);
+
+    await api.custom.deleteClusterCustomObject({ ...gvp, name: 'goner' });
+    await waitFor(async () => expect(await getTenant(fx.kubeConfig(), 'goner')).toBeNull());
+    expect(await schemaExists(`t_${id}`)).toBe(false);
+    const [users] = (await admin.raw('SELECT 1 FROM mysql.user WHERE User = ?', [`t_${id}`])) as [
+      unknown[],
+      unknown,
+    ];
+    expect(users).toHaveLength(0);
+    const row = await platform.db('tenants').where({ id }).first();
+    expect(row.deleted_at).not.toBeNull();
+    expect(row.endpoint).toBeNull();
+    // the Secret goes with its owner (garbage collection)
+    await waitFor(async () =>
+      expect(
+        (await api.core.listNamespacedSecret({ namespace: OPERATOR_NS })).items.map((s) => s.metadata?.name),
+      ).not.toContain('tenant-goner-db'),
+    );
+  });
+
+  it('holds a Tenant with preventDeletion until the flag is dropped', async () => {
+    await create('keeper', { deletionPolicy: 'Retain', preventDeletion: true });
+    await untilPhase('keeper', 'Ready');
+    await api.custom.deleteClusterCustomObject({ ...gvp, name: 'keeper' });
+    await waitFor(async () =>
+      expect(condition(await getTenant(fx.kubeConfig(), 'keeper'), 'Deleting')).toMatchObject({
+        status: 'False',
+        reason: 'DeletionPrevented',
+      }),
+    );
+    expect(await getTenant(fx.kubeConfig(), 'keeper')).not.toBeNull();
+    await patchSpec('keeper', { preventDeletion: false });
+    await waitFor(async () => expect(await getTenant(fx.kubeConfig(), 'keeper')).toBeNull());
+  });
+});
+
+describe('kubernetes driver: watches', () => {
+  it('relists after 410 Gone and carries on', async () => {
+    fx.compactHistory();
+    fx.dropWatches(); // every informer reconnects from a resourceVersion the server no longer has
+    await create('afterlife');
+    await untilPhase('afterlife', 'Ready');
+  });
+
+  it('serves Prometheus metrics with reconcile counts, durations and queue depth', () => {
+    const text = driver.metrics();
+    expect(text).toMatch(/controller_runtime_reconcile_total\{controller="tenant",result="success"\} [1-9]/);
+    expect(text).toMatch(/controller_runtime_reconcile_time_seconds_count\{controller="tenant"\} [1-9]/);
+    expect(text).toContain('workqueue_depth{name="tenant"}');
+    expect(text).toContain('leader_election_master_status{name="solar-crm-operator"} 1');
+  });
+});
+
+async function fetchAll(namespace: string): Promise<string[]> {
+  const kc = fx.kubeConfig();
+  const { KubernetesObjectApi } = await import('@kubernetes/client-node');
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const kinds: Array<[string, string]> = [
+    ['v1', 'Secret'],
+    ['v1', 'Service'],
+    ['v1', 'ResourceQuota'],
+    ['networking.k8s.io/v1', 'NetworkPolicy'],
+    ['policy/v1', 'PodDisruptionBudget'],
+    ['autoscaling/v2', 'HorizontalPodAutoscaler'],
+  ];
+  const out: string[] = [];
+  for (const [apiVersion, kind] of kinds) {
+    const list = await objects.list(apiVersion, kind, namespace);
+    for (const o of list.items) out.push(`${kind}/${o.metadata?.name}`);
+  }
+  return out;
+}
