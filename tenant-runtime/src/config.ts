@@ -28,11 +28,12 @@ export const runtimeConfigSchema = baseConfigSchema
     }),
     /** platform-api's Ed25519 public JWK; verifies the internal token on every request. */
     INTERNAL_TOKEN_PUBLIC_KEY: jwkJson,
+    /** 8 MiB: room for a 10,000-row lead CSV sent to importLeads (about 1.5 MB), with margin. */
     MAX_BODY_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
-      .default(1024 * 1024),
+      .default(8 * 1024 * 1024),
     POOL_MAX_PER_TENANT: z.coerce.number().int().min(1).max(100).default(5),
     /** Least-recently-used tenant pools beyond this are closed. */
     MAX_OPEN_TENANT_POOLS: z.coerce.number().int().min(1).default(200),

@@ -3,6 +3,9 @@ import { leadsInitial } from '../../migrations/20261124_001_leads.js';
 import { leadsSearchIndexes } from '../../migrations/20261124_002_leads_search.js';
 import { accessInitial } from '../../migrations/20261125_003_access.js';
 import { leadsUnit } from '../../migrations/20261125_004_leads_unit.js';
+import { customersInitial } from '../../migrations/20261125_010_customers.js';
+import { opportunitiesInitial } from '../../migrations/20261125_011_opportunities.js';
+import { leadIntelligence } from '../../migrations/20261125_020_lead_intelligence.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
 export const tenantMigrations: readonly Migration[] = [
@@ -10,6 +13,9 @@ export const tenantMigrations: readonly Migration[] = [
   leadsSearchIndexes,
   accessInitial,
   leadsUnit,
+  customersInitial,
+  opportunitiesInitial,
+  leadIntelligence,
 ];
 
 /** The schema version a tenant is on once every migration here has applied. */

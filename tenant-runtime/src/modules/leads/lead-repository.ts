@@ -1,7 +1,17 @@
 import type { Knex } from '@solar/common';
 import type { DataAccess, Row } from '../../engine/data/data-access.js';
 import { defineTable } from '../../engine/data/table.js';
-import type { CreateLeadInput, Lead, LeadSource, LeadStatus, UpdateLeadInput } from './lead-schema.js';
+import type { MatchKey } from './dedupe/match-keys.js';
+import type { CreateLeadFullInput, UpdateLeadFullInput } from './lead-facts.js';
+import type {
+  CreateLeadInput,
+  LeadFacts,
+  LeadRecord,
+  LeadSource,
+  LeadStatus,
+  StoredScore,
+} from './lead-schema.js';
+import type { Grade } from './scoring/score-lead.js';
 
 /** Leads are row-scoped by `leads:<action>:<scope>` on their owner and owning unit. */
 export const leadsTable = defineTable({
@@ -12,7 +22,7 @@ export const leadsTable = defineTable({
 });
 
 /** API field → column, for updates. */
-const COLUMNS: Record<keyof UpdateLeadInput, string> = {
+const COLUMNS: Record<keyof UpdateLeadFullInput, string> = {
   firstName: 'first_name',
   lastName: 'last_name',
   email: 'email',
@@ -27,7 +37,29 @@ const COLUMNS: Record<keyof UpdateLeadInput, string> = {
   status: 'status',
   monthlyBill: 'monthly_bill',
   notes: 'notes',
+  roofType: 'roof_type',
+  roofAgeYears: 'roof_age_years',
+  roofOrientation: 'roof_orientation',
+  shading: 'shading',
+  creditBand: 'credit_band',
+  ownership: 'ownership',
+  latitude: 'latitude',
+  longitude: 'longitude',
 };
+
+/** Where a new lead goes and why (see lead-placement.ts). */
+export interface LeadPlacement {
+  ownerId: string | null;
+  /** absent: the data-access layer puts the lead in the creator's primary team */
+  unitId?: string | undefined;
+  strategy: string | null;
+  reason: string | null;
+}
+
+/** The stored score columns for a scoring result. */
+export function scoreColumns(score: StoredScore): Row {
+  return { score: score.score, grade: score.grade, score_explanation: JSON.stringify(score) };
+}
 
 /** Columns a search term is matched against, each by prefix, each indexed. */
 const SEARCH_COLUMNS = ['first_name', 'last_name', 'email', 'phone', 'city'] as const;
@@ -41,7 +73,9 @@ export interface LeadQuery extends LeadFilter {
   afterId?: string;
 }
 
+/** Lists, counts and exports leave out leads merged into another (they stay readable by id). */
 const whereOf = (q: LeadFilter) => (qb: Knex.QueryBuilder) => {
+  qb.whereNull('leads.merged_into_id');
   if (q.statuses?.length) qb.whereIn('status', q.statuses);
   if (q.search) applySearch(qb, q.search);
 };
@@ -49,8 +83,15 @@ const whereOf = (q: LeadFilter) => (qb: Knex.QueryBuilder) => {
 /** Leads in the caller's tenant, always through the data-access layer (row scope, read-only tenants). */
 export function leadRepository(data: DataAccess) {
   return {
-    async insert(id: string, input: CreateLeadInput, actorId: string): Promise<void> {
-      await data.insert(leadsTable, {
+    /** Inserts one lead through the data-access layer (create scope checked on owner and unit). */
+    async insert(
+      id: string,
+      input: CreateLeadInput & Partial<CreateLeadFullInput>,
+      placement: LeadPlacement,
+      score: StoredScore,
+      actorId: string,
+    ): Promise<Row> {
+      const row: Row = {
         id,
         first_name: input.firstName,
         last_name: input.lastName,
@@ -66,21 +107,119 @@ export function leadRepository(data: DataAccess) {
         status: 'new',
         monthly_bill: input.monthlyBill,
         notes: input.notes,
-        owner_id: actorId,
+        roof_type: input.roofType ?? null,
+        roof_age_years: input.roofAgeYears ?? null,
+        roof_orientation: input.roofOrientation ?? null,
+        shading: input.shading ?? null,
+        credit_band: input.creditBand ?? null,
+        ownership: input.ownership ?? null,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
+        ...scoreColumns(score),
+        owner_id: placement.ownerId,
+        // absent: the data-access layer defaults the unit to the creator's primary team
+        ...(placement.unitId !== undefined ? { unit_id: placement.unitId } : {}),
+        assignment_strategy: placement.strategy,
+        assignment_reason: placement.reason?.slice(0, 500) ?? null,
         created_by: actorId,
-        // unit_id left out: the data-access layer defaults it to the creator's primary team
-      });
+      };
+      await data.insert(leadsTable, row);
+      return row;
     },
 
-    async update(id: string, input: UpdateLeadInput): Promise<Lead> {
-      const patch: Row = { updated_at: new Date() };
+    /** A lead from a row this request wrote (for a lead that left the caller's sight as it was assigned). */
+    fromRow: (row: Row) => toLead(row),
+
+    /** The lead, locked for a change in the current transaction; undefined when not visible. */
+    async lockVisible(id: string): Promise<LeadRecord | undefined> {
+      const row = (await data.select(leadsTable).where('leads.id', id).forUpdate().first()) as
+        Row | undefined;
+      return row ? toLead(row) : undefined;
+    },
+
+    /** Changes fields (and/or the stored score) of one lead the caller may update. */
+    async update(id: string, input: Partial<UpdateLeadFullInput>, extra: Row = {}): Promise<LeadRecord> {
+      const patch: Row = { updated_at: new Date(), ...extra };
       for (const [field, value] of Object.entries(input))
-        if (value !== undefined) patch[COLUMNS[field as keyof UpdateLeadInput]] = value;
+        if (value !== undefined) patch[COLUMNS[field as keyof UpdateLeadFullInput]] = value;
       return toLead(await data.update(leadsTable, id, patch, 'update'));
     },
 
-    async assign(id: string, to: { ownerId?: string | null; unitId?: string | null }): Promise<Lead> {
-      const patch: Row = { updated_at: new Date() };
+    /**
+     * Sets owner / unit with the assign action, recording how and why. null when the lead left the caller's
+     * sight by it (a rep handing a new lead to a teammate).
+     */
+    async place(id: string, placement: LeadPlacement): Promise<LeadRecord | null> {
+      const patch: Row = {
+        updated_at: new Date(),
+        assignment_strategy: placement.strategy,
+        assignment_reason: placement.reason?.slice(0, 500) ?? null,
+      };
+      if (placement.ownerId !== null) patch['owner_id'] = placement.ownerId;
+      if (placement.unitId !== undefined) patch['unit_id'] = placement.unitId;
+      const row = (await data.update(leadsTable, id, patch, 'assign')) as Row | undefined;
+      return row ? toLead(row) : null;
+    },
+
+    /** Leads among `ids` the caller can read, locked for a change in the current transaction. */
+    async lockVisibleMany(ids: readonly string[]): Promise<LeadRecord[]> {
+      if (ids.length === 0) return [];
+      const rows = (await data.select(leadsTable).whereIn('leads.id', ids).forUpdate()) as Row[];
+      return rows.map(toLead);
+    },
+
+    /** Leads among `ids` the caller can read (and, with `action`, also act on). */
+    async byIds(ids: readonly string[], action?: 'update'): Promise<LeadRecord[]> {
+      if (ids.length === 0) return [];
+      const qb = data.select(leadsTable, action).whereIn('leads.id', ids);
+      return ((await qb) as Row[]).map(toLead);
+    },
+
+    /** Replaces the lead's match keys (after a change of email, phone or address). */
+    async replaceMatchKeys(leadId: string, keys: readonly MatchKey[]): Promise<void> {
+      await data.unscoped('lead_match_keys').where({ lead_id: leadId }).delete();
+      await insertKeys(
+        data,
+        keys.map((k) => ({ leadId, ...k })),
+      );
+    },
+
+    /** Many leads' keys at once, in chunks (imports). */
+    /** Many leads' keys at once, in chunks (imports). */
+    insertMatchKeys: (rows: ReadonlyArray<{ leadId: string } & MatchKey>) => insertKeys(data, rows),
+
+    async deleteMatchKeys(leadIds: readonly string[]): Promise<void> {
+      if (leadIds.length) await data.unscoped('lead_match_keys').whereIn('lead_id', leadIds).delete();
+    },
+
+    /**
+     * Ids of other leads sharing any of the keys (an index lookup on (kind, value)). Any lead in the
+     * tenant: the caller then loads them through the layer, which drops those out of their scope.
+     */
+    async leadIdsSharingKeys(
+      keys: readonly MatchKey[],
+      excludeId: string | null,
+      limit: number,
+    ): Promise<string[]> {
+      if (keys.length === 0) return [];
+      const qb = data
+        .unscoped('lead_match_keys')
+        .distinct('lead_id')
+        .whereIn(
+          ['kind', 'value'],
+          keys.map((k) => [k.kind, k.value]),
+        )
+        .limit(limit);
+      if (excludeId) qb.whereNot('lead_id', excludeId);
+      return ((await qb) as Array<{ lead_id: string }>).map((r) => r.lead_id);
+    },
+
+    async assign(id: string, to: { ownerId?: string | null; unitId?: string | null }): Promise<LeadRecord> {
+      const patch: Row = {
+        updated_at: new Date(),
+        assignment_strategy: 'manual',
+        assignment_reason: 'Assigned by hand',
+      };
       if (to.ownerId != null) patch['owner_id'] = to.ownerId;
       if (to.unitId != null) patch['unit_id'] = to.unitId;
       return toLead(await data.update(leadsTable, id, patch, 'assign'));
@@ -97,17 +236,17 @@ export function leadRepository(data: DataAccess) {
     },
 
     /** The leads the caller may export (read ∩ export scope), newest first, at most `limit`. */
-    async exportRows(filter: LeadFilter, limit: number): Promise<Lead[]> {
+    async exportRows(filter: LeadFilter, limit: number): Promise<LeadRecord[]> {
       return (await data.exportRows(leadsTable, { limit, where: whereOf(filter) })).map(toLead);
     },
 
-    async findById(id: string): Promise<Lead | null> {
+    async findById(id: string): Promise<LeadRecord | null> {
       const row = await data.findById(leadsTable, id);
       return row ? toLead(row) : null;
     },
 
     /** Newest first, keyset-paged; totalCount counts the whole filtered list. */
-    async list(q: LeadQuery): Promise<{ leads: Lead[]; hasNextPage: boolean; totalCount: number }> {
+    async list(q: LeadQuery): Promise<{ leads: LeadRecord[]; hasNextPage: boolean; totalCount: number }> {
       const where = whereOf(q);
       const [page, totalCount] = await Promise.all([
         data.pageNewestFirst(leadsTable, {
@@ -122,6 +261,13 @@ export function leadRepository(data: DataAccess) {
   };
 }
 export type LeadRepository = ReturnType<typeof leadRepository>;
+
+async function insertKeys(data: DataAccess, rows: ReadonlyArray<{ leadId: string } & MatchKey>) {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000).map((r) => ({ lead_id: r.leadId, kind: r.kind, value: r.value }));
+    await data.unscoped('lead_match_keys').insert(chunk).onConflict().ignore();
+  }
+}
 
 /** `!` is our LIKE escape character, so user-typed %, _ and ! match themselves. */
 function prefixPattern(term: string): string {
@@ -148,10 +294,12 @@ function applySearch(qb: Knex.QueryBuilder, search: string): void {
   });
 }
 
-function toLead(row: Row): Lead {
+function toLead(row: Row): LeadRecord {
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   const firstName = String(row['first_name']);
   const lastName = String(row['last_name']);
+  const explanation = row['score_explanation'];
   return {
     id: String(row['id']),
     firstName,
@@ -168,11 +316,31 @@ function toLead(row: Row): Lead {
     source: String(row['source']) as LeadSource,
     status: String(row['status']) as LeadStatus,
     // DECIMAL arrives as a string so no cents are lost in transit
-    monthlyBill: row['monthly_bill'] === null ? null : Number(row['monthly_bill']),
+    monthlyBill: num(row['monthly_bill']),
     notes: text(row['notes']),
     ownerId: text(row['owner_id']),
     unitId: text(row['unit_id']),
     createdAt: row['created_at'] as Date,
     updatedAt: row['updated_at'] as Date,
+    roofType: text(row['roof_type']) as LeadFacts['roofType'],
+    roofAgeYears: num(row['roof_age_years']),
+    roofOrientation: text(row['roof_orientation']) as LeadFacts['roofOrientation'],
+    shading: text(row['shading']) as LeadFacts['shading'],
+    creditBand: text(row['credit_band']) as LeadFacts['creditBand'],
+    ownership: text(row['ownership']) as LeadFacts['ownership'],
+    latitude: num(row['latitude']),
+    longitude: num(row['longitude']),
+    score: num(row['score']),
+    grade: text(row['grade']) as Grade | null,
+    // JSON columns come back parsed on MySQL and as text on MariaDB
+    scoreExplanation:
+      explanation === null || explanation === undefined
+        ? null
+        : typeof explanation === 'string'
+          ? (JSON.parse(explanation) as StoredScore)
+          : (explanation as StoredScore),
+    assignmentStrategy: text(row['assignment_strategy']),
+    assignmentReason: text(row['assignment_reason']),
+    mergedIntoId: text(row['merged_into_id']),
   };
 }

@@ -8,6 +8,14 @@ import {
   optionalText,
   requiredText,
 } from '../../engine/validation/fields.js';
+import type {
+  CreditBand,
+  Ownership,
+  RoofOrientation,
+  RoofType,
+  ShadingLevel,
+} from './scoring/scoring-rules.js';
+import type { Grade, ScoreContribution } from './scoring/score-lead.js';
 
 /** Stored values (lower snake case); GraphQL shows them as NEW, WEB_FORM, … (see lead-graphql.ts). */
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted'] as const;
@@ -42,25 +50,29 @@ export const createLeadInputSchema = z.object({
 });
 export type CreateLeadInput = z.output<typeof createLeadInputSchema>;
 
+/** The editable fields of a lead, each optional (see updateLeadInputSchema). */
+export const updateLeadFieldsSchema = z.object({
+  firstName: requiredText(100).optional(),
+  lastName: requiredText(100).optional(),
+  email: optionalEmail.optional(),
+  phone: optionalPhone.optional(),
+  company: optionalText(200).optional(),
+  street: optionalText(200).optional(),
+  city: optionalText(100).optional(),
+  region: optionalText(100).optional(),
+  postalCode: optionalText(20).optional(),
+  country: countryCode.optional(),
+  source: z.enum(LEAD_SOURCES, 'Must be one of the lead sources').optional(),
+  status: z.enum(LEAD_STATUSES, 'Must be one of the lead statuses').optional(),
+  monthlyBill: optionalAmount(0, 100_000).optional(),
+  notes: optionalText(10_000).optional(),
+});
+
 /** updateLead input: any subset of the editable fields, plus status. Owner and unit change via assignLead. */
-export const updateLeadInputSchema = z
-  .object({
-    firstName: requiredText(100).optional(),
-    lastName: requiredText(100).optional(),
-    email: optionalEmail.optional(),
-    phone: optionalPhone.optional(),
-    company: optionalText(200).optional(),
-    street: optionalText(200).optional(),
-    city: optionalText(100).optional(),
-    region: optionalText(100).optional(),
-    postalCode: optionalText(20).optional(),
-    country: countryCode.optional(),
-    source: z.enum(LEAD_SOURCES, 'Must be one of the lead sources').optional(),
-    status: z.enum(LEAD_STATUSES, 'Must be one of the lead statuses').optional(),
-    monthlyBill: optionalAmount(0, 100_000).optional(),
-    notes: optionalText(10_000).optional(),
-  })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Change at least one field');
+export const updateLeadInputSchema = updateLeadFieldsSchema.refine(
+  (v) => Object.values(v).some((x) => x !== undefined),
+  'Change at least one field',
+);
 export type UpdateLeadInput = z.output<typeof updateLeadInputSchema>;
 
 /** assignLead input: a new owner, a new owning unit, or both. */
@@ -104,4 +116,35 @@ export interface Lead {
   unitId: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** The scoring-relevant facts of a lead (null = not known yet); validated in lead-facts.ts. */
+export interface LeadFacts {
+  roofType: RoofType | null;
+  roofAgeYears: number | null;
+  roofOrientation: RoofOrientation | null;
+  shading: ShadingLevel | null;
+  creditBand: CreditBand | null;
+  ownership: Ownership | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** How the lead's score came about, as stored with it. */
+export interface StoredScore {
+  score: number;
+  grade: Grade;
+  rawTotal: number;
+  contributions: ScoreContribution[];
+  missing: string[];
+}
+
+/** A lead with what the intelligence features add: facts, score and explanation, assignment, merge. */
+export interface LeadRecord extends Lead, LeadFacts {
+  score: number | null;
+  grade: Grade | null;
+  scoreExplanation: StoredScore | null;
+  assignmentStrategy: string | null;
+  assignmentReason: string | null;
+  mergedIntoId: string | null;
 }

@@ -261,7 +261,7 @@ describe('bad input', () => {
   it('refuses a body over the size limit with 413, before parsing it', async () => {
     const before = await leadCount();
     const res = await rt.graphql(token, CREATE, {
-      input: { firstName: 'Big', lastName: 'Body', source: 'OTHER', notes: 'x'.repeat(1024 * 1024 + 1) },
+      input: { firstName: 'Big', lastName: 'Body', source: 'OTHER', notes: 'x'.repeat(8 * 1024 * 1024 + 1) },
     });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
