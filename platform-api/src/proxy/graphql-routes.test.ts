@@ -1,4 +1,6 @@
+import { createServer, type Server } from 'node:http';
 import { Readable } from 'node:stream';
+import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeRuntime, type FakeRuntime } from '../testing/fake-runtime.js';
 import { startHarness, type Harness, type TestTenant } from '../testing/platform-api-harness.js';
@@ -125,6 +127,38 @@ describe('/graphql forwarding', () => {
     expect(res.json()).toEqual({
       error: { code: 'UPSTREAM_UNAVAILABLE', message: 'The workspace could not be reached' },
     });
+  });
+
+  it('keeps serving after a client leaves in the middle of a streamed answer', async () => {
+    // an upstream that sends half an answer and then keeps the client waiting
+    const slow: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":{"leads":[');
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const address = slow.address() as { port: number };
+    const trickle = await h.addTenant({ slug: 'trickle', endpoint: `http://127.0.0.1:${address.port}` });
+    await h.addIdentity(trickle, 'tia@trickle.test', 'correct horse battery');
+    const token = await h.signIn(trickle, 'tia@trickle.test', 'correct horse battery');
+    try {
+      const leaving = new AbortController();
+      const res = await request(`${h.api.url}/graphql`, {
+        method: 'POST',
+        headers: { host: trickle.host, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: query,
+        signal: leaving.signal,
+      });
+      expect(res.statusCode).toBe(200);
+      leaving.abort();
+      await res.body.text().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      // the process is still up and answering
+      const next = await post(acme.host, { authorization: `Bearer ${acmeToken}` });
+      expect(next.status).toBe(200);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
   });
 
   it('answers 504 when the runtime does not answer in time', async () => {

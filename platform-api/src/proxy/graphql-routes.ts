@@ -76,6 +76,12 @@ export function graphqlRoutes({ pools, internalKey, timeoutMs }: GraphqlRoutesDe
       await upstream.body.dump();
       return;
     }
+    // A client that leaves mid-answer aborts the upstream body, which then emits 'error'; without a listener
+    // that error would take the whole process down.
+    upstream.body.on('error', (err: Error) => {
+      if (abort.signal.aborted) ctx.state.log.debug({ err }, 'client left before the answer was complete');
+      else ctx.state.log.warn({ err }, 'upstream answer failed mid-stream');
+    });
     ctx.body = upstream.body;
   };
   router.get('/graphql', forward);
