@@ -6,7 +6,11 @@ import {
   testServerUrl,
   type TestPlatformDb,
 } from '@solar/platform-api/testing/platform-db';
-import { DriverNotBuilt, startOperator, type Operator } from './app.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startKubeApiFixture } from '../test/kube-api-fixture/index.js';
+import { startOperator, type Operator } from './app.js';
 import { operatorConfigSchema } from './config.js';
 
 const logger = createLogger('operator-test', 'silent');
@@ -60,11 +64,53 @@ describe('operator program', () => {
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
 
-  it('refuses to start the kubernetes driver until it exists', async () => {
-    const config = loadConfig(operatorConfigSchema, env({ DRIVER: 'kubernetes' }));
-    await expect(startOperator(config, { handleSignals: false, logger })).rejects.toBeInstanceOf(
-      DriverNotBuilt,
+  it('with DRIVER=kubernetes runs the Kubernetes driver on the cluster KUBECONFIG names, and leads it', async () => {
+    const cluster = await startKubeApiFixture();
+    const dir = await mkdtemp(join(tmpdir(), 'operator-kubeconfig-'));
+    const kubeconfig = join(dir, 'config');
+    await writeFile(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{ name: fixture, cluster: { server: '${cluster.url}', insecure-skip-tls-verify: true } }]
+users: [{ name: admin, user: {} }]
+contexts: [{ name: fixture, context: { cluster: fixture, user: admin, namespace: default } }]
+current-context: fixture
+`,
     );
+    const previous = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = kubeconfig;
+    let op: Operator | undefined;
+    try {
+      const config = loadConfig(
+        operatorConfigSchema,
+        env({
+          DRIVER: 'kubernetes',
+          POD_NAMESPACE: 'default',
+          POD_NAME: 'operator-0',
+          LEASE_DURATION_MS: '2000',
+        }),
+      );
+      op = await startOperator(config, { handleSignals: false, logger });
+      const base = `http://127.0.0.1:${op.served.port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 10_000 }).toBe(200);
+      // it takes the leader-election Lease in its namespace
+      const holders = async () => {
+        const leases = (await fetch(
+          `${cluster.url}/apis/coordination.k8s.io/v1/namespaces/default/leases`,
+        ).then((r) => r.json())) as { items: Array<{ spec: { holderIdentity?: string } }> };
+        return leases.items.map((l) => l.spec.holderIdentity);
+      };
+      await expect.poll(holders, { timeout: 10_000 }).toContain('operator-0');
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/# TYPE \w+ /);
+    } finally {
+      await op?.served.close();
+      if (previous === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = previous;
+      await cluster.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('names a bad secret key at start instead of failing later', () => {

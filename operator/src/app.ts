@@ -10,18 +10,13 @@ import {
 } from '@solar/common';
 import type { OperatorConfig } from './config.js';
 import { healthHandler } from './health.js';
+import { kubeHealthHandler, startKubernetesDriver } from './kube/index.js';
 import { createLocalDriver, type LocalDriver } from './local/driver.js';
-
-export class DriverNotBuilt extends Error {
-  constructor(driver: string) {
-    super(`the ${driver} driver is not built yet; run the operator with DRIVER=local`);
-    this.name = 'DriverNotBuilt';
-  }
-}
 
 export interface Operator {
   served: Served;
-  driver: LocalDriver;
+  /** the local driver; absent when the Kubernetes driver runs */
+  driver?: LocalDriver;
   logger: Logger;
 }
 
@@ -34,7 +29,8 @@ export async function startOperator(
   opts: { handleSignals?: boolean; logger?: Logger } = {},
 ): Promise<Operator> {
   const logger = opts.logger ?? createLogger('operator', config.LOG_LEVEL);
-  if (config.DRIVER === 'kubernetes') throw new DriverNotBuilt('kubernetes');
+  if (config.DRIVER === 'kubernetes')
+    return startKubernetesOperator(config, logger, opts.handleSignals ?? true);
 
   const telemetry = startTelemetry('operator', config);
   const platformDb = createDb({ url: config.DATABASE_URL, label: 'platform', pool: { min: 0, max: 5 } });
@@ -66,4 +62,51 @@ export async function startOperator(
   driver.run({ intervalMs: config.RECONCILE_INTERVAL_MS, resyncMs: config.RESYNC_INTERVAL_MS });
   logger.info({ port: served.port, driver: config.DRIVER }, 'operator started');
   return { served, driver, logger };
+}
+
+/**
+ * In a cluster: the same reconciler driven by Tenant resources (informers, work queue, Lease leader election);
+ * /healthz, /readyz and /metrics on PORT.
+ */
+async function startKubernetesOperator(
+  config: OperatorConfig,
+  logger: Logger,
+  handleSignals: boolean,
+): Promise<Operator> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault(); // in-cluster service account, or KUBECONFIG when run from a workstation
+  const telemetry = startTelemetry('operator', config);
+  const platformDb = createDb({ url: config.DATABASE_URL, label: 'platform', pool: { min: 0, max: 5 } });
+  const driver = startKubernetesDriver({
+    kubeConfig,
+    namespace: config.POD_NAMESPACE,
+    identity: config.POD_NAME,
+    platformDb,
+    adminDbUrl: config.ADMIN_DATABASE_URL ?? config.DATABASE_URL,
+    secretKey: parseKey(config.PLATFORM_SECRET_KEY),
+    pooledRuntimeEndpoint: config.POOLED_RUNTIME_ENDPOINT ?? config.RUNTIME_ENDPOINT,
+    images: { runtime: config.RUNTIME_IMAGE },
+    leaseDurationMs: config.LEASE_DURATION_MS,
+    resyncMs: config.RESYNC_INTERVAL_MS,
+    snapshotDir: config.SNAPSHOT_DIR,
+    rotationGraceMs: config.CREDENTIAL_ROTATION_GRACE_MS,
+    logger,
+  });
+  const served = await serve(kubeHealthHandler(driver), {
+    port: config.PORT,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    handleSignals,
+    onClose: async () => {
+      await driver.stop();
+      await platformDb.destroy();
+      await telemetry.shutdown();
+    },
+  });
+  logger.info(
+    { port: served.port, driver: 'kubernetes', namespace: config.POD_NAMESPACE },
+    'operator started',
+  );
+  return { served, logger };
 }

@@ -23,5 +23,15 @@ export const operatorConfigSchema = baseConfigSchema.extend({
    * TENANT_REGISTRY_TTL_MS (5 s by default), so none is left holding a refused password.
    */
   CREDENTIAL_ROTATION_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  // Kubernetes driver only
+  /** the operator's namespace (downward API): its Lease, pooled tenants' Secrets and migration Jobs */
+  POD_NAMESPACE: z.string().min(1).default('solar-crm'),
+  /** this replica's identity in the leader-election Lease (downward API) */
+  POD_NAME: z.string().min(1).default(`operator-${process.pid}`),
+  /** tenant-runtime image repository; each Tenant's spec.runtime.version is the tag */
+  RUNTIME_IMAGE: z.string().min(1).default('ghcr.io/solar-crm/tenant-runtime'),
+  /** the pooled runtime Service URL inside the cluster (routing entry of pooled tenants) */
+  POOLED_RUNTIME_ENDPOINT: z.url().optional(),
+  LEASE_DURATION_MS: z.coerce.number().int().min(1000).default(15_000),
 });
 export type OperatorConfig = z.infer<typeof operatorConfigSchema>;

@@ -1,11 +1,11 @@
 import { ConfigError, loadConfig } from '@solar/common';
-import { DriverNotBuilt, startOperator } from './app.js';
+import { startOperator } from './app.js';
 import { operatorConfigSchema } from './config.js';
 
 try {
   await startOperator(loadConfig(operatorConfigSchema));
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof DriverNotBuilt) {
+  if (err instanceof ConfigError) {
     console.error(err.message);
     process.exit(1);
   }
