@@ -11,7 +11,8 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 export interface StackOptions {
   databaseUrl: string;
   redisUrl: string;
-  ports: { web: number; platformApi: number; runtime: number; operator: number };
+  /** worker: the outbox worker's health port (default runtime + 200, i.e. 4300 locally) */
+  ports: { web: number; platformApi: number; runtime: number; operator: number; worker?: number };
   baseDomain: string;
   logLevel: string;
   /** where local secrets live (created on first start) */
@@ -64,12 +65,19 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     PLATFORM_SECRET_KEY: secrets.platformSecretKey,
   };
   const tsx = ['--import', 'tsx'];
+  const workerPort = o.ports.worker ?? o.ports.runtime + 200;
   const specs = [
     {
       name: 'tenant-runtime',
       args: [...tsx, resolve(repoRoot, 'tenant-runtime/src/main.ts')],
       env: { ...common, PORT: String(o.ports.runtime), INTERNAL_TOKEN_PUBLIC_KEY: secrets.internalPublicJwk },
       readyUrl: `${urls.runtime}/readyz`,
+    },
+    {
+      name: 'worker',
+      args: [...tsx, resolve(repoRoot, 'tenant-runtime/src/worker/main.ts')],
+      env: { ...common, WORKER_PORT: String(workerPort) },
+      readyUrl: `http://127.0.0.1:${workerPort}/readyz`,
     },
     {
       name: 'platform-api',

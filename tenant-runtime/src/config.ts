@@ -11,6 +11,53 @@ const jwkJson = z.string().refine((s) => {
   }
 }, 'must be a JWK as JSON');
 
+/** Outbox delivery settings, shared by the runtime's config and the worker's. */
+const outboxFields = {
+  /** BullMQ queue name and Redis key prefix of the outbox queue */
+  OUTBOX_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('outbox'),
+  OUTBOX_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]+$/)
+    .default('solar:bull'),
+  /** how often the relay looks for undispatched events in every Ready tenant */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** delivery attempts before an event is dead-lettered; retries back off exponentially from OUTBOX_BACKOFF_MS */
+  OUTBOX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).default(1_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+/** The worker's settings (src/worker/main.ts): no HTTP API, so no token key; health on WORKER_PORT. */
+export const workerConfigSchema = baseConfigSchema
+  .extend({
+    WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(4300),
+    MODE: z.enum(['pooled', 'dedicated']).default('pooled'),
+    TENANT_ID: z
+      .string()
+      .regex(/^[a-z0-9]{12}$/)
+      .optional(),
+    PLATFORM_SECRET_KEY: z.string().refine((s) => Buffer.from(s, 'base64').length === 32, {
+      message: 'must be base64 of 32 bytes',
+    }),
+    POOL_MAX_PER_TENANT: z.coerce.number().int().min(1).max(100).default(5),
+    MAX_OPEN_TENANT_POOLS: z.coerce.number().int().min(1).default(200),
+    TENANT_REGISTRY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+    ...outboxFields,
+  })
+  .refine((c) => c.MODE === 'pooled' || c.TENANT_ID !== undefined, {
+    message: 'TENANT_ID is required when MODE=dedicated',
+    path: ['TENANT_ID'],
+  });
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
+  return loadConfig(workerConfigSchema, env);
+}
+
 /** The tenant runtime's settings, read once at start. Defaults are the local single-machine stack. */
 export const runtimeConfigSchema = baseConfigSchema
   .extend({

@@ -6,6 +6,7 @@ import { leadsUnit } from '../../migrations/20261125_004_leads_unit.js';
 import { customersInitial } from '../../migrations/20261125_010_customers.js';
 import { opportunitiesInitial } from '../../migrations/20261125_011_opportunities.js';
 import { leadIntelligence } from '../../migrations/20261125_020_lead_intelligence.js';
+import { outboxInitial } from '../../migrations/20261125_030_outbox.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
 export const tenantMigrations: readonly Migration[] = [
@@ -16,6 +17,7 @@ export const tenantMigrations: readonly Migration[] = [
   customersInitial,
   opportunitiesInitial,
   leadIntelligence,
+  outboxInitial,
 ];
 
 /** The schema version a tenant is on once every migration here has applied. */

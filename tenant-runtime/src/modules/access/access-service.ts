@@ -21,6 +21,7 @@ import {
 } from './access-schema.js';
 import { accessRepository, grantQuery, type Tables } from './access-repository.js';
 import { recordAccessChange } from './audit-log.js';
+import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import { requiredText } from '../../engine/validation/fields.js';
 import { z as zod } from 'zod';
 
@@ -46,6 +47,9 @@ function requireManage(rc: RequestContext): void {
   if (!rc.actor.scope('access', 'manage').all) throw new Forbidden('Only administrators may change access');
 }
 
+/** audit_log entity types → GraphQL type names (the edge cache's tags) */
+const ACCESS_TYPES: Record<string, string> = { member: 'Member', role: 'Role', org_unit: 'OrgUnit' };
+
 /** Runs a change in a transaction with `audit(action, type, id, before, after)` bound to it. */
 async function change<T>(
   rc: RequestContext,
@@ -67,8 +71,14 @@ async function change<T>(
     // one access change at a time per tenant: uniqueness checks below cannot race, and the version bump
     // (recordAccessChange) lands in the same order as the changes
     await t('access_state').where({ id: 1 }).forUpdate().first('version');
-    const audit = (action: string, entityType: string, entityId: string, before: unknown, after: unknown) =>
-      recordAccessChange(t, {
+    const audit = async (
+      action: string,
+      entityType: string,
+      entityId: string,
+      before: unknown,
+      after: unknown,
+    ) => {
+      await recordAccessChange(t, {
         actorId: rc.actor.memberId,
         action,
         entityType,
@@ -77,6 +87,13 @@ async function change<T>(
         after: after ?? null,
         requestId: rc.requestId,
       });
+      // already audited above; the event is for the other consumers (cache invalidation, later webhooks)
+      await recordEvent(data, originOf(rc), {
+        type: action,
+        entityType: ACCESS_TYPES[entityType] ?? 'Member',
+        entityId,
+      });
+    };
     return fn(accessRepository(t), t, audit);
   });
 }

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { RequestContext } from '../../engine/context.js';
 import type { Connection } from '../../engine/graphql/connection.js';
+import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import { UUID } from '../../engine/validation/fields.js';
 import { customerRepository } from './customer-repository.js';
 import {
@@ -48,6 +49,7 @@ export async function createAccount(rc: RequestContext, rawInput: unknown): Prom
     for (const [i, c] of contacts.entries())
       await repo.insertContact(uuidv7(), account, { ...c, isPrimary: anyPrimary ? c.isPrimary : i === 0 });
     for (const s of input.sites ?? []) await repo.insertSite(uuidv7(), account, s);
+    await recordEvent(data, originOf(rc), { type: 'account.created', entityType: 'Account', entityId: id });
   });
   rc.log.info({ accountId: id }, 'account created');
   return (await customerRepository(rc.data).findAccount(id))!;
@@ -82,7 +84,11 @@ export async function listAccounts(rc: RequestContext, rawArgs: unknown): Promis
 export async function updateAccount(rc: RequestContext, id: string, rawInput: unknown): Promise<Account> {
   const input = parse(updateAccountInputSchema, rawInput, ['input']);
   requireId(id, 'account');
-  const account = await customerRepository(rc.data).updateAccount(id, input);
+  const account = await rc.data.transaction(async (data) => {
+    const updated = await customerRepository(data).updateAccount(id, input);
+    await recordEvent(data, originOf(rc), { type: 'account.updated', entityType: 'Account', entityId: id });
+    return updated;
+  });
   rc.log.info({ accountId: id }, 'account updated');
   return account;
 }
@@ -93,7 +99,16 @@ export async function assignAccount(rc: RequestContext, id: string, rawInput: un
   requireId(id, 'account');
   if (input.unitId && !(await rc.data.unscoped('org_units').where({ id: input.unitId }).first('id')))
     throw new ValidationFailed({ 'input.unitId': ['No such org unit'] });
-  const account = await customerRepository(rc.data).assignAccount(id, input);
+  const account = await rc.data.transaction(async (data) => {
+    const assigned = await customerRepository(data).assignAccount(id, input);
+    await recordEvent(data, originOf(rc), {
+      type: 'account.assigned',
+      entityType: 'Account',
+      entityId: id,
+      payload: { ownerId: assigned.ownerId, unitId: assigned.unitId },
+    });
+    return assigned;
+  });
   rc.log.info({ accountId: id, ownerId: account.ownerId, unitId: account.unitId }, 'account assigned');
   return account;
 }

@@ -2,6 +2,7 @@ import { Conflict, NotFound, ValidationFailed } from '@solar/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { RequestContext } from '../../engine/context.js';
 import type { Row } from '../../engine/data/data-access.js';
+import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import { UUID } from '../../engine/validation/fields.js';
 import { customerRepository } from '../customers/customer-repository.js';
 import { ROOF_TYPES, SHADING_LEVELS, type Account, type Site } from '../customers/customer-schema.js';
@@ -133,6 +134,25 @@ export async function convertLead(
       'update',
     );
     const site = await data.findById(sitesTable, siteId);
+    await recordEvent(data, originOf(rc), {
+      type: 'lead.converted',
+      entityType: 'Lead',
+      entityId: leadId,
+      payload: { accountId: accountRow['id'], opportunityId: opportunity.id },
+    });
+    const origin = originOf(rc);
+    await recordEvent(data, origin, {
+      type: 'account.created',
+      entityType: 'Account',
+      entityId: String(accountRow['id']),
+      payload: { sourceLeadId: leadId },
+    });
+    await recordEvent(data, origin, {
+      type: 'opportunity.created',
+      entityType: 'Opportunity',
+      entityId: opportunity.id,
+      payload: { stageId: opportunity.stageId, sourceLeadId: leadId },
+    });
     return { leadId, account: toAccount(accountRow), site: toSite(site!), opportunity };
   });
   rc.log.info(

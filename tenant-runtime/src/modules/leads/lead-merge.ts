@@ -1,6 +1,7 @@
 import { Forbidden, NotFound, ValidationFailed } from '@solar/common';
 import { z } from 'zod';
 import type { RequestContext } from '../../engine/context.js';
+import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import { recordChange } from '../settings/audit-trail.js';
 import { loadLeadSettings } from '../settings/lead-settings.js';
 import { findDuplicates } from './dedupe/find-duplicates.js';
@@ -133,6 +134,14 @@ export async function mergeLeads(rc: RequestContext, rawArgs: unknown): Promise<
         after: { lead, mergedIds: duplicateIds, fieldSources, discarded },
       },
     );
+    // one event per lead that changed: the primary, and each duplicate now pointing at it
+    for (const leadId of [primaryId, ...duplicateIds])
+      await recordEvent(data, originOf(rc), {
+        type: 'lead.merged',
+        entityType: 'Lead',
+        entityId: leadId,
+        payload: { primaryId, mergedIds: duplicateIds },
+      });
     return { lead, mergedIds: duplicateIds, discarded };
   });
   rc.log.info({ leadId: primaryId, merged: duplicateIds.length }, 'leads merged');

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { RequestContext } from '../../engine/context.js';
 import { decodeCursor, toConnection, type Connection } from '../../engine/graphql/connection.js';
 import { UUID } from '../../engine/validation/fields.js';
+import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import type { DataAccess } from '../../engine/data/data-access.js';
 import { loadLeadSettings } from '../settings/lead-settings.js';
 import { matchKeys, type MatchKey } from './dedupe/match-keys.js';
@@ -51,6 +52,12 @@ export async function createLead(rc: RequestContext, rawInput: unknown): Promise
     });
     await repo.insertMatchKeys(keys.map((k) => ({ leadId: id, ...k })));
     await placer.saveCursors();
+    await recordEvent(data, originOf(rc), {
+      type: 'lead.created',
+      entityType: 'Lead',
+      entityId: id,
+      payload: { ownerId: written.ownerId, status: written.status },
+    });
     return written;
   });
   rc.log.info({ leadId: id, ownerId: lead.ownerId, strategy: lead.assignmentStrategy }, 'lead created');
@@ -164,6 +171,12 @@ export async function updateLead(rc: RequestContext, id: string, rawInput: unkno
       : {};
     const updated = await repo.update(id, input, extra);
     if (KEY_FIELDS.some((f) => f in defined)) await repo.replaceMatchKeys(id, matchKeys(updated));
+    await recordEvent(data, originOf(rc), {
+      type: 'lead.updated',
+      entityType: 'Lead',
+      entityId: id,
+      payload: { fields: Object.keys(defined) },
+    });
     return updated;
   });
   rc.log.info({ leadId: id }, 'lead updated');
@@ -181,14 +194,26 @@ export async function assignLead(rc: RequestContext, id: string, rawInput: unkno
   const { unitId } = parsed.data;
   if (unitId && !(await rc.data.unscoped('org_units').where({ id: unitId }).first('id')))
     throw new ValidationFailed({ 'input.unitId': ['No such org unit'] });
-  const lead = await leadRepository(rc.data).assign(id, parsed.data);
+  const lead = await rc.data.transaction(async (data) => {
+    const assigned = await leadRepository(data).assign(id, parsed.data);
+    await recordEvent(data, originOf(rc), {
+      type: 'lead.assigned',
+      entityType: 'Lead',
+      entityId: id,
+      payload: { ownerId: assigned.ownerId, unitId: assigned.unitId },
+    });
+    return assigned;
+  });
   rc.log.info({ leadId: id, ownerId: lead.ownerId, unitId: lead.unitId }, 'lead assigned');
   return lead;
 }
 
 export async function deleteLead(rc: RequestContext, id: string): Promise<string> {
   if (!UUID.test(id)) throw new NotFound('No such lead');
-  await leadRepository(rc.data).delete(id);
+  await rc.data.transaction(async (data) => {
+    await leadRepository(data).delete(id);
+    await recordEvent(data, originOf(rc), { type: 'lead.deleted', entityType: 'Lead', entityId: id });
+  });
   rc.log.info({ leadId: id }, 'lead deleted');
   return id;
 }

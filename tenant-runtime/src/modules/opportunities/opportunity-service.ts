@@ -2,6 +2,7 @@ import { Conflict, NotFound, ValidationFailed } from '@solar/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { RequestContext } from '../../engine/context.js';
+import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import type { DataAccess, Row } from '../../engine/data/data-access.js';
 import type { Connection } from '../../engine/graphql/connection.js';
 import { UUID } from '../../engine/validation/fields.js';
@@ -96,7 +97,7 @@ export async function createOpportunity(rc: RequestContext, raw: unknown): Promi
     }
     if (input.leadId && !(await leadRepository(data).findById(input.leadId)))
       throw new ValidationFailed({ 'input.leadId': ['No such lead'] });
-    return insertOpportunity(data, {
+    const created = await insertOpportunity(data, {
       name: input.name,
       accountId: input.accountId,
       siteId: input.siteId ?? null,
@@ -109,6 +110,13 @@ export async function createOpportunity(rc: RequestContext, raw: unknown): Promi
       ownerId: rc.actor.memberId,
       createdBy: rc.actor.memberId,
     });
+    await recordEvent(data, originOf(rc), {
+      type: 'opportunity.created',
+      entityType: 'Opportunity',
+      entityId: created.id,
+      payload: { stageId: created.stageId, accountId: input.accountId },
+    });
+    return created;
   });
   rc.log.info({ opportunityId: opp.id }, 'opportunity created');
   return opp;
@@ -182,6 +190,16 @@ export async function updateOpportunity(rc: RequestContext, id: string, raw: unk
       );
       await repo.moveHistory(opp);
     }
+    if (opp)
+      await recordEvent(data, originOf(rc), {
+        type:
+          input.ownerId !== undefined || input.unitId !== undefined
+            ? 'opportunity.assigned'
+            : 'opportunity.updated',
+        entityType: 'Opportunity',
+        entityId: id,
+        payload: { ownerId: opp.ownerId },
+      });
     return opp!;
   });
   rc.log.info({ opportunityId: id }, 'opportunity updated');
@@ -222,6 +240,12 @@ export async function moveOpportunity(
       to: target.id,
       reason,
       by: rc.actor.memberId,
+    });
+    await recordEvent(data, originOf(rc), {
+      type: 'opportunity.moved',
+      entityType: 'Opportunity',
+      entityId: id,
+      payload: { from: current.stageId, to: target.id },
     });
     return moved;
   });

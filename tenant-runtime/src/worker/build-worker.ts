@@ -1,0 +1,103 @@
+import { isReachable, parseKey, type Knex, type Logger } from '@solar/common';
+import { Redis } from 'ioredis';
+import type { WorkerConfig } from '../config.js';
+import { auditConsumer } from '../engine/outbox/audit-consumer.js';
+import { cacheInvalidationConsumer } from '../engine/outbox/cache-invalidation-consumer.js';
+import type { EventConsumer } from '../engine/outbox/event-consumer.js';
+import { createOutboxQueue, type OutboxQueue } from '../engine/outbox/outbox-queue.js';
+import { createOutboxRelay, readyTenants, type OutboxRelay } from '../engine/outbox/outbox-relay.js';
+import { startOutboxWorker } from '../engine/outbox/outbox-worker.js';
+import { createTenantDirectory } from '../engine/tenancy/tenant-directory.js';
+import { createTenantPools } from '../engine/tenancy/tenant-pools.js';
+import { createTenantRegistry } from '../engine/tenancy/tenant-registry.js';
+
+export interface WorkerDeps {
+  config: WorkerConfig;
+  logger: Logger;
+  platformDb: Knex;
+  /** tests publish cache invalidations on their own channels */
+  channelPrefix?: string;
+}
+
+export interface BuiltWorker {
+  queue: OutboxQueue;
+  relay: OutboxRelay;
+  /** platform DB and Redis both answer */
+  ready(): Promise<boolean>;
+  /** stop the relay, let the worker finish its jobs, close the queue, Redis and tenant pools */
+  close(): Promise<void>;
+}
+
+/**
+ * The outbox worker, wired: registry → each Ready tenant's own pool → relay → BullMQ queue → worker →
+ * consumers (audit log, then edge cache invalidation). Relay and worker start at once.
+ */
+export function buildWorker(deps: WorkerDeps): BuiltWorker {
+  const { config, logger } = deps;
+  const registry = createTenantRegistry(deps.platformDb, { ttlMs: config.TENANT_REGISTRY_TTL_MS });
+  const pools = createTenantPools({
+    url: config.DATABASE_URL,
+    maxPerTenant: config.POOL_MAX_PER_TENANT,
+    maxOpen: config.MAX_OPEN_TENANT_POOLS,
+    logger,
+  });
+  const directory = createTenantDirectory({
+    registry,
+    pools,
+    secretKey: parseKey(config.PLATFORM_SECRET_KEY),
+    logger,
+  });
+  const connect = async (tenantId: string) => (await directory.connect(tenantId)).db;
+
+  // BullMQ's blocking commands need maxRetriesPerRequest: null
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker redis error'));
+  const queueOptions = { connection: redis, name: config.OUTBOX_QUEUE, prefix: config.OUTBOX_QUEUE_PREFIX };
+  const queue = createOutboxQueue({
+    ...queueOptions,
+    attempts: config.OUTBOX_ATTEMPTS,
+    backoffMs: config.OUTBOX_BACKOFF_MS,
+  });
+  const consumers: EventConsumer[] = [
+    auditConsumer,
+    cacheInvalidationConsumer(redis, deps.channelPrefix ? { channelPrefix: deps.channelPrefix } : {}),
+  ];
+  const worker = startOutboxWorker({
+    ...queueOptions,
+    concurrency: config.WORKER_CONCURRENCY,
+    consumers,
+    connect,
+    logger,
+  });
+  const relay = createOutboxRelay({
+    listTenants: readyTenants(deps.platformDb, config.MODE === 'dedicated' ? config.TENANT_ID : undefined),
+    connect,
+    queue,
+    logger,
+    intervalMs: config.OUTBOX_POLL_MS,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+  });
+  relay.start();
+
+  return {
+    queue,
+    relay,
+    async ready() {
+      const [db, r] = await Promise.all([
+        isReachable(deps.platformDb, 1_000),
+        redis.ping().then(
+          () => true,
+          () => false,
+        ),
+      ]);
+      return db && r;
+    },
+    async close() {
+      await relay.stop();
+      await worker.close();
+      await queue.close();
+      await pools.close();
+      redis.disconnect();
+    },
+  };
+}
