@@ -19,7 +19,10 @@ import {
   resolveAccess,
   type AccessResolver,
 } from './modules/access/access-resolver.js';
-import { graphqlModules, scopedTables } from './modules/index.js';
+import { restHandler } from './engine/rest/rest-handler.js';
+import { configureProductionSource } from './modules/proposals/production-source.js';
+import { proposalPrintRoute } from './modules/proposals/proposal-print-route.js';
+import { graphqlModules, restRoutes, scopedTables } from './modules/index.js';
 
 export interface RuntimeDeps {
   config: RuntimeConfig;
@@ -60,6 +63,9 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
     logger,
   });
 
+  // PVWatts v8 when PVWATTS_API_KEY is set, else the labelled offline estimate
+  configureProductionSource(config, logger);
+
   const app = createKoa<RuntimeState>();
   app
     // request id, child logger, server span, one log line per request
@@ -80,6 +86,10 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
     )
     // caller → member (created on first request) with cached permission scopes; disabled → 403
     .use(resolveAccess(access))
+    // /api/v1 REST (same services, so the same row scope) and /api/v1/openapi.json
+    .use(restHandler({ routes: restRoutes, scopedTables }))
+    // GET /proposals/:id/print: printable proposal HTML, under the same row scope
+    .use(proposalPrintRoute({ scopedTables }))
     // POST/GET /graphql
     .use(
       graphqlHandler({

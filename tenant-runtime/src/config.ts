@@ -1,5 +1,6 @@
 import { baseConfigSchema, loadConfig } from '@solar/common';
 import { z } from 'zod';
+import { pvwattsConfigSchema } from './modules/proposals/production-estimate.js';
 
 /** A JWK given as JSON text in the environment; parsed once so a typo fails at start, not per request. */
 const jwkJson = z.string().refine((s) => {
@@ -86,6 +87,8 @@ export const runtimeConfigSchema = baseConfigSchema
     MAX_OPEN_TENANT_POOLS: z.coerce.number().int().min(1).default(200),
     /** How long a tenant's registry row (phase, suspended, credentials) is trusted before re-reading. */
     TENANT_REGISTRY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+    /** PVWATTS_API_KEY (none: offline production estimates), PVWATTS_BASE_URL, PVWATTS_TIMEOUT_MS */
+    ...pvwattsConfigSchema.shape,
   })
   .refine((c) => c.MODE === 'pooled' || c.TENANT_ID !== undefined, {
     message: 'TENANT_ID is required when MODE=dedicated',

@@ -7,6 +7,9 @@ import { customersInitial } from '../../migrations/20261125_010_customers.js';
 import { opportunitiesInitial } from '../../migrations/20261125_011_opportunities.js';
 import { leadIntelligence } from '../../migrations/20261125_020_lead_intelligence.js';
 import { outboxInitial } from '../../migrations/20261125_030_outbox.js';
+import { activitiesInitial } from '../../migrations/20261125_040_activities.js';
+import { proposalsInitial } from '../../migrations/20261125_050_proposals.js';
+import { idempotencyKeys } from '../../migrations/20261125_060_idempotency.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
 export const tenantMigrations: readonly Migration[] = [
@@ -18,6 +21,9 @@ export const tenantMigrations: readonly Migration[] = [
   opportunitiesInitial,
   leadIntelligence,
   outboxInitial,
+  activitiesInitial,
+  proposalsInitial,
+  idempotencyKeys,
 ];
 
 /** The schema version a tenant is on once every migration here has applied. */

@@ -6,6 +6,11 @@ import { customersGraphQL } from './customers/customer-graphql.js';
 import { accountsTable, contactsTable, sitesTable } from './customers/customer-tables.js';
 import { opportunitiesGraphQL } from './opportunities/opportunity-graphql.js';
 import { opportunitiesTable, stageHistoryTable } from './opportunities/opportunity-tables.js';
+import { activitiesGraphQL } from './activities/activity-graphql.js';
+import { proposalsGraphQL } from './proposals/proposal-graphql.js';
+import type { RestRoute } from '../engine/rest/rest-route.js';
+import { leadRestRoutes } from './leads/lead-rest.js';
+import { accountRestRoutes } from './customers/customer-rest.js';
 
 /** Every domain module's GraphQL contribution; app.ts wires them into the one tenant schema. */
 export const graphqlModules: readonly GraphQLModule[] = [
@@ -13,6 +18,8 @@ export const graphqlModules: readonly GraphQLModule[] = [
   accessGraphQL,
   customersGraphQL,
   opportunitiesGraphQL,
+  activitiesGraphQL,
+  proposalsGraphQL,
 ];
 
 /** Every row-scoped table: reachable only through the data-access layer (guarded outside production). */
@@ -20,3 +27,6 @@ export const scopedTables: readonly string[] = [
   leadsTable.name,
   ...[accountsTable, contactsTable, sitesTable, opportunitiesTable, stageHistoryTable].map((t) => t.name),
 ];
+
+/** Every module's REST routes under /api/v1 (app.ts mounts them, with the OpenAPI document). */
+export const restRoutes: readonly RestRoute[] = [...leadRestRoutes, ...accountRestRoutes];
