@@ -3,6 +3,8 @@ import type { CryptoKey } from 'jose';
 import type { PlatformConfig } from './config.js';
 import { apiKeyRoutes } from './api-keys/api-key-routes.js';
 import { securityEventRoutes } from './audit/security-event-routes.js';
+import { createEdgeCacheStore, type EdgeCacheStore } from './edge-cache/cache-store.js';
+import { edgeCache } from './edge-cache/edge-cache.js';
 import { healthRoutes } from './health/health-routes.js';
 import { bodyLimit } from './http/body-limit.js';
 import { errorHandler } from './http/error-handler.js';
@@ -14,6 +16,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { serverSpan } from './http/server-span.js';
 import { mfaRoutes } from './mfa/mfa-routes.js';
 import { graphqlRoutes } from './proxy/graphql-routes.js';
+import { createPersistedQueryStore } from './proxy/persisted-query-store.js';
 import type { UpstreamPools } from './proxy/upstream-pools.js';
 import { DEFAULT_PLAN_LIMITS, scalePlanLimits, type PlanLimitTable } from './rate-limit/plan-limits.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
@@ -41,12 +44,14 @@ export interface AppDeps {
   redis: Redis;
   /** requests per window by plan; tests pass small ones */
   planLimits?: PlanLimitTable;
+  /**
+   * The edge cache's store, shared with the change subscriber that invalidates it (server.ts); one is made
+   * from `redis` when absent. Unused when EDGE_CACHE_ENABLED is false.
+   */
+  edgeCacheStore?: EdgeCacheStore;
 }
 
-/**
- * The whole front door, in the order a request meets it. Later layers (API keys, the edge cache) slot in
- * between authentication and the routes.
- */
+/** The whole front door, in the order a request meets it. */
 export function createApp(deps: AppDeps): KoaApp {
   const { config, db, logger } = deps;
   const app = createKoa({ proxy: config.TRUST_PROXY });
@@ -88,6 +93,7 @@ export function createApp(deps: AppDeps): KoaApp {
       cookieSecure: config.COOKIE_SECURE,
       ttlHours: config.SESSION_TTL_HOURS,
       maxDays: config.SESSION_MAX_DAYS,
+      sessionCacheMs: config.SESSION_CACHE_MS,
     }),
   ); // access token or session cookie → principal (sliding expiry)
   app.use(
@@ -100,6 +106,21 @@ export function createApp(deps: AppDeps): KoaApp {
     }),
   ); // per tenant / user / IP by plan on /graphql and /auth/*
   app.use(originCheck({ db, trustedOrigins: config.TRUSTED_ORIGINS })); // CSRF: cookie writes from our origins only
+  if (config.EDGE_CACHE_ENABLED) {
+    // Persisted-query GETs and REST GETs per (tenant, viewer) from Redis, ETag/304. The viewer scope is the
+    // user or API key for now; the runtime's effective-scope fingerprint could later let members with the
+    // same reach share entries (edge-cache/viewer-scope.ts).
+    const store =
+      deps.edgeCacheStore ??
+      createEdgeCacheStore({
+        client: deps.redis.client,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        ttlSeconds: config.EDGE_CACHE_TTL_SECONDS,
+      });
+    app.use(
+      edgeCache({ store, redis: deps.redis, logger, maxEntryBytes: config.EDGE_CACHE_MAX_ENTRY_BYTES }),
+    );
+  }
 
   const routers = [
     healthRoutes({ db, lifecycle: deps.lifecycle }),
@@ -119,6 +140,12 @@ export function createApp(deps: AppDeps): KoaApp {
       pools: deps.pools,
       internalKey: deps.internalKey,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      persistedQueries: createPersistedQueryStore({
+        client: deps.redis.client,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        ttlSeconds: config.PERSISTED_QUERY_TTL_SECONDS,
+      }),
+      passCacheTags: config.EDGE_CACHE_ENABLED,
     }),
   ];
   for (const router of routers) {

@@ -66,6 +66,29 @@ export const platformConfigSchema = baseConfigSchema
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
     /** Multiplies every plan limit (e.g. 100 for local load benchmarks from one address). */
     RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+    /**
+     * How long a session found by an access token is trusted on /graphql without asking MySQL again; a
+     * revoked session keeps working there this long at most. 0 turns it off.
+     */
+    SESSION_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
+    /** Edge cache for persisted-query GETs on /graphql and REST GETs (off: every request reaches the runtime). */
+    EDGE_CACHE_ENABLED: envBoolean.default(true),
+    /** How long a cached answer lives if no change event drops it first. */
+    EDGE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().max(86_400).default(300),
+    /** Answers larger than this pass through uncached. */
+    EDGE_CACHE_MAX_ENTRY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024),
+    /** Redis channel prefix of the runtimes' change events (solar:changes:<tenantId>). */
+    EDGE_CACHE_CHANNEL_PREFIX: z.string().min(1).default('solar:changes:'),
+    /** How long a registered persisted query (APQ hash → query text) is kept per tenant. */
+    PERSISTED_QUERY_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(7 * 86_400),
   })
   // Secure cookies by default wherever TLS is expected; plain http stays usable locally.
   .transform((c) => ({ ...c, COOKIE_SECURE: c.COOKIE_SECURE ?? c.NODE_ENV === 'production' }));

@@ -10,6 +10,8 @@ import {
 } from '@solar/common';
 import { createApp } from './app.js';
 import type { PlatformConfig } from './config.js';
+import { createEdgeCacheStore } from './edge-cache/cache-store.js';
+import { startChangeSubscriber, type ChangeSubscriber } from './edge-cache/change-subscriber.js';
 import { createUpstreamPools } from './proxy/upstream-pools.js';
 import type { PlanLimitTable } from './rate-limit/plan-limits.js';
 import { connectRedis } from './redis/redis-client.js';
@@ -20,6 +22,8 @@ export interface PlatformApi {
   /** http://127.0.0.1:<port> */
   url: string;
   registry: TenantRegistry;
+  /** resolves once the edge cache listens to change events (at once when the cache is off or Redis down) */
+  edgeCacheSubscribed: Promise<void>;
   /** Stops accepting, drains requests, closes upstream pools and the DB pool (if this call opened it). */
   close(): Promise<void>;
 }
@@ -46,6 +50,20 @@ export async function startPlatformApi(
   const pools = createUpstreamPools({ timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const internalKey = await importInternalKey(config.INTERNAL_TOKEN_PRIVATE_KEY);
   const redis = connectRedis(config.REDIS_URL, logger);
+  const edgeCacheStore = createEdgeCacheStore({
+    client: redis.client,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    ttlSeconds: config.EDGE_CACHE_TTL_SECONDS,
+  });
+  // the runtimes' change events drop cached answers; a (re)subscription flushes what may have been missed
+  const subscriber: ChangeSubscriber | null = config.EDGE_CACHE_ENABLED
+    ? startChangeSubscriber({
+        redis,
+        store: edgeCacheStore,
+        logger,
+        channelPrefix: config.EDGE_CACHE_CHANNEL_PREFIX,
+      })
+    : null;
 
   // serve() owns the lifecycle, but the app (readiness) needs to read it before serve() returns.
   const started: { served?: Served } = {};
@@ -63,6 +81,7 @@ export async function startPlatformApi(
     registry,
     pools,
     redis,
+    edgeCacheStore,
     ...(options.planLimits ? { planLimits: options.planLimits } : {}),
   });
   const served = await serve(app.callback(), {
@@ -72,11 +91,18 @@ export async function startPlatformApi(
     handleSignals: options.handleSignals ?? false,
     onClose: async () => {
       await pools.close();
+      await subscriber?.close();
       await redis.close();
       if (!options.db) await db.destroy();
       await options.onClose?.();
     },
   });
   started.served = served;
-  return { port: served.port, url: `http://127.0.0.1:${served.port}`, registry, close: served.close };
+  return {
+    port: served.port,
+    url: `http://127.0.0.1:${served.port}`,
+    registry,
+    edgeCacheSubscribed: subscriber?.subscribed ?? Promise.resolve(),
+    close: served.close,
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../http/koa.js';
 
@@ -31,4 +32,22 @@ export function isCacheableRequest(ctx: AppContext, params: URLSearchParams): bo
   if (ctx.method !== 'GET') return false;
   if (ctx.path === '/graphql') return persistedOperationId(params) !== null;
   return ctx.path.startsWith('/api/v1/');
+}
+
+/**
+ * The parameters that decide a persisted query's answer: the hash stands for the text, so the register
+ * shape (`query` + hash) and the plain hash share one entry, and so do different spellings of
+ * `extensions`. A `query` that does not match its hash is kept, so that request never meets the entry
+ * (the proxy refuses it).
+ */
+export function cacheKeyParams(path: string, params: URLSearchParams): URLSearchParams {
+  if (path !== '/graphql') return params;
+  const hash = params.get('id') === null ? persistedOperationId(params) : null;
+  if (hash === null) return params;
+  const query = params.get('query');
+  if (query !== null && createHash('sha256').update(query).digest('hex') !== hash) return params;
+  const normal = new URLSearchParams(params);
+  normal.delete('query');
+  normal.set('extensions', hash);
+  return normal;
 }

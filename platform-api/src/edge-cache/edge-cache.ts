@@ -4,9 +4,10 @@ import type { Redis } from '../redis/redis-client.js';
 import { captureAnswer } from './capture-answer.js';
 import { cacheKey } from './cache-key.js';
 import type { EdgeCacheStore, Lookup } from './cache-store.js';
-import { isCacheableRequest } from './cacheable-request.js';
+import { cacheKeyParams, isCacheableRequest } from './cacheable-request.js';
 import { matchesIfNoneMatch } from './etag.js';
 import { outageLog } from './redis-outage.js';
+import { CACHE_TAGS_HEADER } from './response-tags.js';
 import { userViewerScope, type ViewerScope } from './viewer-scope.js';
 
 export const EDGE_CACHE_HEADER = 'X-Edge-Cache';
@@ -45,7 +46,7 @@ export function edgeCache(options: EdgeCacheOptions): Middleware {
   const opTimeoutMs = options.opTimeoutMs ?? 250;
   const outage = outageLog(options.logger, 'edge cache');
 
-  return async (ctx, next) => {
+  const middleware: Middleware = async (ctx, next) => {
     if (ctx.method !== 'GET') return next();
     const params = new URLSearchParams(ctx.querystring);
     if (!isCacheableRequest(ctx, params)) return next();
@@ -66,7 +67,7 @@ export function edgeCache(options: EdgeCacheOptions): Middleware {
       viewerScope: viewer,
       method: ctx.method,
       path: ctx.path,
-      params,
+      params: cacheKeyParams(ctx.path, params),
       accept: ctx.get('accept'),
     });
     let seen: Lookup | null = null;
@@ -97,7 +98,6 @@ export function edgeCache(options: EdgeCacheOptions): Middleware {
     await next();
     if (!seen) {
       requests.add(1, { result: 'bypass' });
-      ctx.remove('x-cache-tags');
       return;
     }
     const capture = await captureAnswer(ctx, maxEntryBytes);
@@ -117,6 +117,10 @@ export function edgeCache(options: EdgeCacheOptions): Middleware {
       ctx.status = 304;
       ctx.body = null;
     }
+  };
+  return async (ctx, next) => {
+    await middleware(ctx, next);
+    ctx.remove(CACHE_TAGS_HEADER); // internal: whatever path the request took, never shown to clients
   };
 }
 

@@ -5,8 +5,8 @@ import { z } from 'zod';
 /**
  * Access tokens for bearer clients: HS256 JWTs for this program alone (it both signs and verifies), keyed
  * by a key derived from PLATFORM_SECRET_KEY so no extra secret needs distributing. Only HS256 is accepted,
- * which also rules out `alg: none`. The session named in `sid` is still checked on every request, so
- * revoking a session ends its access tokens at once.
+ * which also rules out `alg: none`. The session named in `sid` is checked too, so revoking a session ends
+ * its access tokens at once (on /graphql within SESSION_CACHE_MS: see session-cache.ts).
  */
 const ALG = 'HS256';
 export const ACCESS_TOKEN_ISSUER = 'solar-crm/platform-api';
@@ -19,6 +19,9 @@ export function deriveAccessTokenKey(platformSecretKeyBase64: string): Uint8Arra
 
 const claimsSchema = z.object({ sub: z.string().min(1), tid: z.string().min(1), sid: z.string().min(1) });
 export type AccessClaims = z.infer<typeof claimsSchema>;
+/** verified claims with the token's expiry (epoch seconds) */
+export type VerifiedAccessClaims = AccessClaims & { exp: number };
+const verifiedSchema = claimsSchema.extend({ exp: z.number() });
 
 export async function signAccessToken(
   claims: AccessClaims,
@@ -38,7 +41,10 @@ export async function signAccessToken(
 }
 
 /** The claims of a valid, unexpired token we signed; null for anything else. */
-export async function verifyAccessToken(token: string, key: Uint8Array): Promise<AccessClaims | null> {
+export async function verifyAccessToken(
+  token: string,
+  key: Uint8Array,
+): Promise<VerifiedAccessClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key, {
       algorithms: [ALG],
@@ -46,7 +52,7 @@ export async function verifyAccessToken(token: string, key: Uint8Array): Promise
       audience: ACCESS_TOKEN_AUDIENCE,
       typ: 'at+jwt',
     });
-    const parsed = claimsSchema.safeParse(payload);
+    const parsed = verifiedSchema.safeParse(payload);
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

@@ -2,6 +2,7 @@ import type { Knex } from '@solar/common';
 import { findApiKey, markApiKeyUsed } from '../api-keys/api-key-store.js';
 import type { AppContext, Middleware } from '../http/koa.js';
 import { looksLikeJwt, verifyAccessToken } from './access-token.js';
+import { createSessionCache, type SessionCache } from './session-cache.js';
 import { SESSION_COOKIE, sessionCookie } from './session-cookie.js';
 import { findSession, findSessionById, touchSession, type SessionPrincipal } from './session-store.js';
 import { isWellFormedToken } from './session-token.js';
@@ -12,6 +13,8 @@ export interface AuthenticateDeps {
   cookieSecure: boolean;
   ttlHours: number;
   maxDays: number;
+  /** sessions found by an access token on /graphql are remembered this long (0: always asked of MySQL) */
+  sessionCacheMs?: number;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface AuthenticateDeps {
  * routes that need a principal ask for one, so sign-in still works with a stale cookie.
  */
 export function authenticate(deps: AuthenticateDeps): Middleware {
+  const sessions = createSessionCache(deps.sessionCacheMs ?? 0);
   return async (ctx, next) => {
     const tenant = ctx.state.tenant;
     const bearer = bearerToken(ctx);
@@ -36,7 +40,7 @@ export function authenticate(deps: AuthenticateDeps): Middleware {
         ctx.state.log = ctx.state.log.child({ userId: key.identityId, apiKeyId: key.keyId });
       }
     } else if (tenant) {
-      const found = await principalFor(ctx, deps, tenant.id);
+      const found = await principalFor(ctx, deps, tenant.id, sessions);
       if (found) {
         const { principal, cookieToken } = found;
         const slid = await touchSession(deps.db, principal, deps);
@@ -54,14 +58,20 @@ async function principalFor(
   ctx: AppContext,
   deps: AuthenticateDeps,
   tenantId: string,
+  sessions: SessionCache | null,
 ): Promise<{ principal: SessionPrincipal; cookieToken?: string } | null> {
   const bearer = bearerToken(ctx);
   if (bearer !== undefined) {
     // A bearer credential decides alone: a bad one is not rescued by a cookie on the same request.
     if (!looksLikeJwt(bearer)) return null;
+    // only the proxied API path trusts a remembered token; account and session routes always ask MySQL
+    const cache = ctx.path === '/graphql' ? sessions : null;
+    const remembered = cache?.get(bearer);
+    if (remembered && remembered.tenantId === tenantId) return { principal: remembered };
     const claims = await verifyAccessToken(bearer, deps.accessKey);
     if (!claims || claims.tid !== tenantId) return null;
     const principal = await findSessionById(deps.db, tenantId, claims.sid, claims.sub);
+    if (principal && principal.stage === 'full') cache?.set(bearer, principal, claims.exp * 1000);
     return principal ? { principal } : null;
   }
   const cookie = ctx.cookies.get(SESSION_COOKIE);
