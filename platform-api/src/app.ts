@@ -5,6 +5,8 @@ import { apiKeyRoutes } from './api-keys/api-key-routes.js';
 import { securityEventRoutes } from './audit/security-event-routes.js';
 import { createEdgeCacheStore, type EdgeCacheStore } from './edge-cache/cache-store.js';
 import { edgeCache } from './edge-cache/edge-cache.js';
+import { platformGraphql } from './platform-graphql/platform-graphql.js';
+import type { TenantDriver } from './platform-graphql/tenant-driver.js';
 import { healthRoutes } from './health/health-routes.js';
 import { bodyLimit } from './http/body-limit.js';
 import { errorHandler } from './http/error-handler.js';
@@ -49,6 +51,8 @@ export interface AppDeps {
    * from `redis` when absent. Unused when EDGE_CACHE_ENABLED is false.
    */
   edgeCacheStore?: EdgeCacheStore;
+  /** provisions tenants for self-service signup; without one the platform GraphQL is not mounted */
+  tenantDriver?: TenantDriver;
 }
 
 /** The whole front door, in the order a request meets it. */
@@ -119,6 +123,19 @@ export function createApp(deps: AppDeps): KoaApp {
       });
     app.use(
       edgeCache({ store, redis: deps.redis, logger, maxEntryBytes: config.EDGE_CACHE_MAX_ENTRY_BYTES }),
+    );
+  }
+
+  if (deps.tenantDriver) {
+    // /platform/graphql: signup, tenant-owner settings, platform-admin views
+    app.use(
+      platformGraphql({
+        db,
+        driver: deps.tenantDriver,
+        platformSecretKey: config.PLATFORM_SECRET_KEY,
+        baseDomain: config.BASE_DOMAIN,
+        secure: config.COOKIE_SECURE,
+      }),
     );
   }
 

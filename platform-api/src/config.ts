@@ -36,6 +36,15 @@ export const platformConfigSchema = baseConfigSchema
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
     /** Trust X-Forwarded-Host/-For/-Proto; only behind a proxy that sets them. */
     TRUST_PROXY: envBoolean.default(false),
+    /**
+     * How self-service signup provisions a tenant: `local` runs the operator's local driver in this process
+     * (single-machine mode; needs ADMIN_DATABASE_URL or a DATABASE_URL able to create schemas and users);
+     * `none` leaves the platform GraphQL unmounted (in a cluster, tenants come from Tenant resources).
+     */
+    SIGNUP_DRIVER: z.enum(['local', 'none']).default('none'),
+    ADMIN_DATABASE_URL: z.url().optional(),
+    /** the pooled runtime's base URL, the routing entry of tenants signup creates locally */
+    RUNTIME_ENDPOINT: z.url().default('http://127.0.0.1:4100'),
     /** Sessions also end this many days after sign-in, however active (sliding expiry has a ceiling). */
     SESSION_MAX_DAYS: z.coerce.number().positive().max(365).default(30),
     /** Lifetime of the access tokens (JWT) bearer clients get; refresh tokens rotate beside them. */

@@ -9,6 +9,7 @@ import {
   type Served,
 } from '@solar/common';
 import { createApp } from './app.js';
+import type { TenantDriver } from './platform-graphql/tenant-driver.js';
 import type { PlatformConfig } from './config.js';
 import { createEdgeCacheStore } from './edge-cache/cache-store.js';
 import { startChangeSubscriber, type ChangeSubscriber } from './edge-cache/change-subscriber.js';
@@ -36,6 +37,8 @@ export interface StartOptions {
   registryTtlMs?: number;
   /** requests per window by plan (defaults in rate-limit/plan-limits.ts) */
   planLimits?: PlanLimitTable;
+  /** provisions tenants for self-service signup (mounts /platform/graphql) */
+  tenantDriver?: TenantDriver;
   onClose?: () => Promise<void>;
 }
 
@@ -82,6 +85,7 @@ export async function startPlatformApi(
     pools,
     redis,
     edgeCacheStore,
+    ...(options.tenantDriver ? { tenantDriver: options.tenantDriver } : {}),
     ...(options.planLimits ? { planLimits: options.planLimits } : {}),
   });
   const served = await serve(app.callback(), {

@@ -90,6 +90,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         // the web server forwards each browser's address; without this every web sign-in shares one IP
         // and five wrong passwords from anyone would lock out all of them
         TRUST_PROXY: 'true',
+        // self-service signup at /platform/graphql provisions through the operator's local driver
+        SIGNUP_DRIVER: 'local',
+        RUNTIME_ENDPOINT: urls.runtime,
       },
       readyUrl: `${urls.platformApi}/readyz`,
     },

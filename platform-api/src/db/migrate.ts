@@ -12,6 +12,7 @@ import { platformIdentitySecurity } from '../../migrations/20261124_010_identity
 import { platformApiKeys } from '../../migrations/20261124_011_api_keys.js';
 import { tenantLifecycle } from '../../migrations/20261124_020_tenant_lifecycle.js';
 import { tenantSso } from '../../migrations/20261124_030_tenant_sso.js';
+import { platformAdmins } from '../../migrations/20261124_040_platform_admins.js';
 
 /** Every platform migration, oldest first. */
 export const platformMigrations: readonly Migration[] = [
@@ -20,6 +21,7 @@ export const platformMigrations: readonly Migration[] = [
   platformApiKeys,
   tenantLifecycle,
   tenantSso,
+  platformAdmins,
 ];
 
 /** Creates the platform database if missing (needs a server-level user, e.g. root locally). */

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createLogger, ident, parseKey, type Knex } from '@solar/common';
 import { createLocalDriver, type LocalDriver } from '@solar/operator/local/driver';
 import { request } from 'undici';
-import { platformAdmins } from '../../migrations/20261124_040_platform_admins.js';
 import { bodyLimit } from '../http/body-limit.js';
 import { errorHandler } from '../http/error-handler.js';
 import { createKoa } from '../http/koa.js';
@@ -125,7 +124,6 @@ const failedIds = new Set<string>();
 
 beforeAll(async () => {
   harness = await startHarness();
-  await platformAdmins.up(harness.platform.db);
   admin = createDb({ url: testServerUrl, database: null, pool: { min: 0, max: 2 } });
   const driverOptions = {
     platformDb: harness.platform.db,
