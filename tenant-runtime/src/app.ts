@@ -51,6 +51,8 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
     url: config.DATABASE_URL,
     maxPerTenant: config.POOL_MAX_PER_TENANT,
     maxOpen: config.MAX_OPEN_TENANT_POOLS,
+    strategy: config.TENANT_CONNECTION_STRATEGY,
+    maxConnections: config.MAX_TENANT_CONNECTIONS,
     logger,
   });
   // outside production, a query on a row-scoped table that skipped the data-access layer throws

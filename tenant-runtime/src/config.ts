@@ -85,6 +85,13 @@ export const runtimeConfigSchema = baseConfigSchema
     POOL_MAX_PER_TENANT: z.coerce.number().int().min(1).max(100).default(5),
     /** Least-recently-used tenant pools beyond this are closed. */
     MAX_OPEN_TENANT_POOLS: z.coerce.number().int().min(1).default(200),
+    /**
+     * switch-user: one shared set of connections that switch to the calling tenant's own DB user on checkout
+     * (COM_CHANGE_USER) — connections held stay at MAX_TENANT_CONNECTIONS however many tenants are active;
+     * per-tenant: an LRU of small pools, one per tenant (POOL_MAX_PER_TENANT × MAX_OPEN_TENANT_POOLS).
+     */
+    TENANT_CONNECTION_STRATEGY: z.enum(['switch-user', 'per-tenant']).default('switch-user'),
+    MAX_TENANT_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(40),
     /** How long a tenant's registry row (phase, suspended, credentials) is trusted before re-reading. */
     TENANT_REGISTRY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     /** PVWATTS_API_KEY (none: offline production estimates), PVWATTS_BASE_URL, PVWATTS_TIMEOUT_MS */
