@@ -5,6 +5,7 @@ import { createLocalDriver } from '@solar/operator/local/driver';
 import { createLocalCredentialStore } from '@solar/operator/local/credential-store';
 import { demoLeadTeam, seedDemoAccess } from './demo-access.js';
 import { demoLeads } from './demo-leads.js';
+import { seedDemoSales } from './demo-sales.js';
 
 export const DEMO_PASSWORD = 'SolarDemo-2026!';
 
@@ -138,6 +139,7 @@ export async function provisionDemo(o: {
           ? `seeded ${DEMO_USERS.length} demo users and ${inserted} demo leads`
           : 'demo users and leads already present',
       );
+      o.onStep(await seedDemoSales(tenantDb, people));
     } finally {
       await tenantDb.destroy();
     }

@@ -25,6 +25,13 @@ describe('what the viewer may use', () => {
     expect(navFor(REP).map((i) => i.label)).toEqual(['Dashboard', 'Leads']);
     expect(navFor(ADMIN).map((i) => i.label)).toEqual(['Dashboard', 'Leads', 'Settings']);
     expect(navFor([])).toEqual([]);
+    expect(navFor([...ADMIN, 'opportunities:read:all', 'customers:read:own']).map((i) => i.label)).toEqual([
+      'Dashboard',
+      'Leads',
+      'Pipeline',
+      'Customers',
+      'Settings',
+    ]);
   });
 
   it('offers delete and export only to those granted them, at any scope', () => {

@@ -2,7 +2,7 @@
  * The viewer's permissions as the API lists them (`resource:action:scope`, with `@<unit id>` when granted
  * within one unit). The UI only asks "may I use this at all?"; the API still decides row by row.
  */
-export const RESOURCES = ['leads', 'access'] as const;
+export const RESOURCES = ['leads', 'access', 'customers', 'opportunities'] as const;
 export const ACTIONS = ['read', 'create', 'update', 'delete', 'assign', 'export', 'manage'] as const;
 export const SCOPES = ['own', 'unit', 'subtree', 'all'] as const;
 export type Resource = (typeof RESOURCES)[number];
@@ -37,11 +37,11 @@ export function canAll(granted: readonly string[], resource: Resource, action: A
   return granted.includes(`${resource}:${action}:all`);
 }
 
-export type NavHref = '/' | '/leads' | '/settings';
+export type NavHref = '/' | '/leads' | '/pipeline' | '/customers' | '/settings';
 export interface NavItem {
   href: NavHref;
   label: string;
-  icon: 'home' | 'leads' | 'settings';
+  icon: 'home' | 'leads' | 'pipeline' | 'building' | 'settings';
 }
 
 /** The main navigation: only the sections the viewer may use. */
@@ -51,6 +51,10 @@ export function navFor(granted: readonly string[]): NavItem[] {
     items.push({ href: '/', label: 'Dashboard', icon: 'home' });
     items.push({ href: '/leads', label: 'Leads', icon: 'leads' });
   }
+  if (can(granted, 'opportunities', 'read'))
+    items.push({ href: '/pipeline', label: 'Pipeline', icon: 'pipeline' });
+  if (can(granted, 'customers', 'read'))
+    items.push({ href: '/customers', label: 'Customers', icon: 'building' });
   if (can(granted, 'access', 'read')) items.push({ href: '/settings', label: 'Settings', icon: 'settings' });
   return items;
 }

@@ -2,6 +2,9 @@ import { error } from '@sveltejs/kit';
 import { LEAD_QUERY } from '$lib/leads/lead-documents';
 import { serverGraphql } from '$lib/server/graphql';
 import { leadDataSchema } from '$lib/server/lead-schemas';
+import { LEAD_INSIGHTS_QUERY } from '$lib/leads/lead-insight-documents';
+import { leadInsightsSchema } from '$lib/server/lead-insight-schemas';
+import { can } from '$lib/access/permissions';
 import type { PageServerLoad } from './$types';
 
 function notFound(): never {
@@ -12,7 +15,16 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   // ids are UUIDs; anything else cannot be a lead, so skip the round trip
   if (!/^[0-9a-fA-F-]{8,64}$/.test(id)) notFound();
-  const data = await serverGraphql(event, LEAD_QUERY, { id }, leadDataSchema);
+  const [data, insights, { permissions }] = await Promise.all([
+    serverGraphql(event, LEAD_QUERY, { id }, leadDataSchema),
+    serverGraphql(event, LEAD_INSIGHTS_QUERY, { id }, leadInsightsSchema),
+    event.parent(),
+  ]);
   const lead = data.lead ?? notFound();
-  return { lead };
+  return {
+    lead,
+    insights: insights.lead ?? notFound(),
+    // converting creates an account and an opportunity, so it needs both rights besides updating the lead
+    canConvert: can(permissions, 'customers', 'create') && can(permissions, 'opportunities', 'create'),
+  };
 };

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/** What the pipeline and customer load functions accept from the tenant API (checked, like lead-schemas). */
+const stage = z.object({
+  id: z.string(),
+  name: z.string(),
+  position: z.number().int(),
+  probability: z.number().int(),
+  kind: z.enum(['OPEN', 'WON', 'LOST']),
+});
+
+const card = z.object({
+  id: z.string(),
+  name: z.string(),
+  amount: z.number().nullable(),
+  systemSizeKw: z.number().nullable(),
+  probability: z.number().int(),
+  expectedCloseDate: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  stage: z.object({ id: z.string() }),
+  account: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+
+const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+
+export const pipelineDataSchema = z.object({
+  pipelineStages: z.array(stage),
+  opportunities: z.object({
+    totalCount: z.number().int(),
+    pageInfo,
+    edges: z.array(z.object({ node: card })),
+  }),
+});
+
+export const ACCOUNT_KINDS = ['RESIDENTIAL', 'COMMERCIAL'] as const;
+
+export const accountsDataSchema = z.object({
+  accounts: z.object({
+    totalCount: z.number().int(),
+    pageInfo,
+    edges: z.array(
+      z.object({
+        node: z.object({
+          id: z.string(),
+          kind: z.enum(ACCOUNT_KINDS),
+          name: z.string(),
+          billingCity: z.string().nullable(),
+          billingRegion: z.string().nullable(),
+          ownerId: z.string().nullable(),
+          createdAt: z.string(),
+          primaryContact: z
+            .object({ fullName: z.string(), email: z.string().nullable(), phone: z.string().nullable() })
+            .nullable(),
+        }),
+      }),
+    ),
+  }),
+});
+
+export const accountDataSchema = z.object({
+  account: z
+    .object({
+      id: z.string(),
+      kind: z.enum(ACCOUNT_KINDS),
+      name: z.string(),
+      billingStreet: z.string().nullable(),
+      billingCity: z.string().nullable(),
+      billingRegion: z.string().nullable(),
+      billingPostalCode: z.string().nullable(),
+      billingCountry: z.string(),
+      sourceLeadId: z.string().nullable(),
+      ownerId: z.string().nullable(),
+      unitId: z.string().nullable(),
+      createdAt: z.string(),
+      contacts: z.array(
+        z.object({
+          id: z.string(),
+          fullName: z.string(),
+          email: z.string().nullable(),
+          phone: z.string().nullable(),
+          title: z.string().nullable(),
+          isPrimary: z.boolean(),
+        }),
+      ),
+      sites: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          street: z.string().nullable(),
+          city: z.string().nullable(),
+          region: z.string().nullable(),
+          postalCode: z.string().nullable(),
+          country: z.string(),
+          latitude: z.number().nullable(),
+          longitude: z.number().nullable(),
+          utility: z.string().nullable(),
+          meterNumber: z.string().nullable(),
+          roofType: z.string().nullable(),
+          roofPitchDeg: z.number().nullable(),
+          roofAzimuthDeg: z.number().nullable(),
+          shading: z.string().nullable(),
+          annualUsageKwh: z.number().int().nullable(),
+          averageMonthlyBill: z.number().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+});
+
+export const accountOpportunitiesDataSchema = z.object({
+  pipelineStages: z.array(stage),
+  opportunities: z.object({ edges: z.array(z.object({ node: card })) }),
+});
