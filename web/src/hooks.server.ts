@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { env } from '$env/dynamic/private';
 import { proxyGraphql } from '$lib/server/graphql-proxy';
 import { isCrossSiteForm, isPlainHttp } from '$lib/server/request-guard';
+import { startTelemetry, withSpan } from '@solar/common/telemetry';
 import { logger } from '$lib/server/logger';
 import { config } from '$lib/server/runtime-config';
 import { isPlausibleToken, SESSION_COOKIE } from '$lib/server/session-cookie';
@@ -16,7 +17,15 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
  * check → theme and session cookie → /graphql goes to platform-api, everything else to the routes → cache and
  * security headers.
  */
-export const handle: Handle = async ({ event, resolve }) => {
+// OpenTelemetry for the web server (exporter by TELEMETRY_EXPORTER; a no-op with 'none')
+startTelemetry('web', config);
+
+export const handle: Handle = ({ event, resolve }) =>
+  withSpan('solar-crm/web', `${event.request.method} ${event.route.id ?? 'unmatched'}`, {}, () =>
+    Promise.resolve(handleRequest({ event, resolve })),
+  );
+
+const handleRequest: Handle = async ({ event, resolve }) => {
   const started = performance.now();
   const req = (event.platform as { req?: { socket?: { encrypted?: boolean } } } | undefined)?.req;
   if (isPlainHttp(env, req ? req.socket?.encrypted === true : undefined)) event.url.protocol = 'http:';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { baseConfigSchema } from '@solar/common/config';
 import { TENANT_SLUG } from '../tenant-slug.js';
 
 /** The web server's settings, read once from the environment; the defaults are the local stack. */
@@ -22,6 +23,10 @@ export const webConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long the web server waits for platform-api before answering 504/503. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  // telemetry, as every program has it: none | otlp | prometheus
+  TELEMETRY_EXPORTER: baseConfigSchema.shape.TELEMETRY_EXPORTER,
+  OTEL_EXPORTER_OTLP_ENDPOINT: baseConfigSchema.shape.OTEL_EXPORTER_OTLP_ENDPOINT,
+  PROMETHEUS_PORT: baseConfigSchema.shape.PROMETHEUS_PORT,
 });
 export type WebConfig = z.output<typeof webConfigSchema>;
 
