@@ -7,3 +7,4 @@ export * from './http-server.js';
 export * from './internal-token.js';
 export * from './secret-box.js';
 export * from './migrations.js';
+export * from './change-message.js';

@@ -1,25 +1,13 @@
-import { z } from 'zod';
+import { CHANGE_CHANNEL_PREFIX, changeMessageSchema, type EntityChange } from '@solar/common';
 
 /**
  * Tells platform-api's edge cache which entities changed, so cached answers that carry them (tags
- * `Type:id`, and `Type:*` for lists) are dropped. One Redis channel per tenant, `solar:changes:<tenantId>`,
- * with the tenant repeated in the message; the subscriber accepts a message only when both agree.
- * Call it after the write has committed: a cache refilled before the commit would keep the old answer.
+ * `Type:id`, and `Type:*` for lists) are dropped; the message shape is the shared contract in
+ * @solar/common/change-message. Call it after the write has committed: a cache refilled before the commit
+ * would keep the old answer.
  */
-export const CHANGE_CHANNEL_PREFIX = 'solar:changes:';
-
-const changeSchema = z.object({
-  type: z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/, { message: 'must be a GraphQL type name such as Lead' }),
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { message: 'must be an entity id' }),
-});
-export type EntityChange = z.infer<typeof changeSchema>;
-
-export const changeMessageSchema = z.object({
-  v: z.literal(1),
-  tenantId: z.string().regex(/^[a-z0-9]{12}$/),
-  changes: z.array(changeSchema).min(1).max(1000),
-});
-export type ChangeMessage = z.infer<typeof changeMessageSchema>;
+export { CHANGE_CHANNEL_PREFIX, changeMessageSchema, type EntityChange };
+export type { ChangeMessage } from '@solar/common';
 
 /** The one Redis command needed; ioredis and node-redis clients both fit. */
 export interface ChangePublisherRedis {
