@@ -8,6 +8,7 @@ import { opportunitiesGraphQL } from './opportunities/opportunity-graphql.js';
 import { opportunitiesTable, stageHistoryTable } from './opportunities/opportunity-tables.js';
 import { activitiesGraphQL } from './activities/activity-graphql.js';
 import { proposalsGraphQL } from './proposals/proposal-graphql.js';
+import { recordOwnersGraphQL } from './access/record-owners.js';
 import type { RestRoute } from '../engine/rest/rest-route.js';
 import { leadRestRoutes } from './leads/lead-rest.js';
 import { accountRestRoutes } from './customers/customer-rest.js';
@@ -20,6 +21,7 @@ export const graphqlModules: readonly GraphQLModule[] = [
   opportunitiesGraphQL,
   activitiesGraphQL,
   proposalsGraphQL,
+  recordOwnersGraphQL,
 ];
 
 /** Every row-scoped table: reachable only through the data-access layer (guarded outside production). */
