@@ -76,6 +76,19 @@ describe('staff in the web app', () => {
     await page.waitForURL(/\/leads\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.getByText('rosa.delgado@example.com').count()).toBeGreaterThan(0);
     await screenshot(page, 'lead-detail-1280');
+
+    // edit: the same fields, plus the status; a bad bill is caught before the API, then the change shows
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog');
+    await edit.getByLabel('Status').selectOption('CONTACTED');
+    await edit.getByLabel('Monthly electricity bill').fill('lots');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => edit.getByText('Enter an amount, like 180').count()).toBe(1);
+    await edit.getByLabel('Monthly electricity bill').fill('$245');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => page.getByText('$245').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Contacted').count()).toBeGreaterThan(0);
     await context.close();
   });
 
