@@ -30,6 +30,14 @@ export interface ChildContext {
   resources?: unknown;
   /** the runtime version the Deployment runs: the spec's once its migrations are in, the old one until then */
   runningVersion?: string;
+  /**
+   * The pooled runtime can serve this tenant while it is suspended (it reads the tenant's sealed credentials
+   * from the registry, which needs PLATFORM_SECRET_KEY on the operator, and enforces read-only/blocked
+   * itself), so a suspended dedicated runtime scales to zero in either suspendMode.
+   */
+  poolServesSuspended?: boolean;
+  /** the live Deployment's replica count, if it exists: the HPA's decision to keep */
+  liveReplicas?: number;
 }
 
 type Obj = KubernetesObject & Record<string, unknown>;
@@ -116,14 +124,37 @@ const runtimeLabels = (c: ChildContext) => ({
   'app.kubernetes.io/name': RUNTIME_NAME,
 });
 
-/** replicas from the spec; none while suspended Blocked (ReadOnly keeps serving reads, as the runtime promises) */
-export const desiredReplicas = (spec: TenantSpec) =>
-  spec.suspended && spec.suspendMode === 'Blocked' ? 0 : spec.runtime.replicas;
+/**
+ * Replicas from the spec; none while suspended — in ReadOnly mode only when the pooled runtime serves the
+ * reads meanwhile (`poolServesSuspended`), else ReadOnly keeps the dedicated runtime up for its reads.
+ */
+export const desiredReplicas = (c: Pick<ChildContext, 'spec' | 'poolServesSuspended'>) =>
+  c.spec.suspended && (c.spec.suspendMode === 'Blocked' || c.poolServesSuspended)
+    ? 0
+    : c.spec.runtime.replicas;
 
-export function dedicatedChildren(c: ChildContext): Obj[] {
+/** Whether a dedicated tenant's traffic goes to the pooled runtime right now because it is suspended. */
+export const suspendedToPool = (c: Pick<ChildContext, 'spec' | 'poolServesSuspended'>) =>
+  c.spec.suspended && Boolean(c.poolServesSuspended);
+
+/** The HPA's range: from the spec's replicas up to twice as many (at least one more). */
+export const autoscaleRange = (spec: TenantSpec) => ({
+  min: spec.runtime.replicas,
+  max: Math.max(spec.runtime.replicas * 2, spec.runtime.replicas + 1),
+});
+
+/**
+ * The dedicated runtime's objects: `present` to apply, `absent` to delete. The HPA is absent while the
+ * runtime is scaled to zero, so it cannot scale a suspended runtime back up (minReplicas is at least 1).
+ * While it runs, the Deployment keeps whatever replica count the HPA chose within its range (applying the
+ * spec's count would undo every scale-up); a count outside the range is clamped back into it.
+ */
+export function dedicatedChildren(c: ChildContext): { present: Obj[]; absent: Obj[] } {
   const ns = tenantNamespace(c.spec.slug);
   const labels = runtimeLabels(c);
-  const replicas = desiredReplicas(c.spec);
+  const range = autoscaleRange(c.spec);
+  const replicas =
+    desiredReplicas(c) === 0 ? 0 : Math.min(range.max, Math.max(range.min, c.liveReplicas || range.min));
   const resources = c.resources ?? {
     requests: { cpu: '250m', memory: '384Mi' },
     limits: { memory: '1Gi' },
@@ -213,8 +244,8 @@ export function dedicatedChildren(c: ChildContext): Obj[] {
     metadata: meta(c, RUNTIME_NAME, ns),
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: RUNTIME_NAME },
-      minReplicas: c.spec.runtime.replicas,
-      maxReplicas: Math.max(c.spec.runtime.replicas * 2, c.spec.runtime.replicas + 1),
+      minReplicas: range.min,
+      maxReplicas: range.max,
       metrics: [
         {
           type: 'Resource',
@@ -223,7 +254,22 @@ export function dedicatedChildren(c: ChildContext): Obj[] {
       ],
     },
   };
-  return [deployment, service, networkPolicy, quota, pdb, hpa];
+  const always = [deployment, service, networkPolicy, quota, pdb];
+  return replicas === 0 ? { present: always, absent: [hpa] } : { present: [...always, hpa], absent: [] };
+}
+
+/** A Deployment that has caught up with its spec and has at least one Pod serving. */
+export function runtimeAvailable(
+  dep: {
+    metadata?: { generation?: number };
+    status?: { observedGeneration?: number; availableReplicas?: number };
+  } | null,
+): boolean {
+  if (!dep) return false;
+  return (
+    (dep.status?.observedGeneration ?? 0) >= (dep.metadata?.generation ?? 1) &&
+    (dep.status?.availableReplicas ?? 0) >= 1
+  );
 }
 
 /** Namespace ceilings by plan: room for twice the runtime's replicas at its limits, plus migration Jobs. */

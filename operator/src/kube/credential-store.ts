@@ -151,3 +151,44 @@ export function createSecretCredentialStore(
     },
   };
 }
+
+/** Marks a credentials Secret kept after its Tenant was deleted with deletionPolicy Retain. */
+export const RETAINED_ANNOTATION = 'solarcrm.io/retained-from';
+
+/**
+ * deletionPolicy Retain keeps the tenant's schema and DB user, so the way to reach them must outlive the
+ * Tenant too. The Secret is owned by the Tenant (garbage-collected with it), so before the finalizer goes:
+ * pooled — the Secret (operator namespace) loses its owner reference in place; dedicated — the tenant's
+ * namespace is collected with everything in it, so an unowned copy is applied in the operator namespace.
+ * Idempotent: a pass that crashed halfway does the rest.
+ */
+export async function retainCredentialSecret(
+  api: KubeApi,
+  where: { namespace: string; name: string },
+  tenantName: string,
+  operatorNamespace: string,
+): Promise<void> {
+  const secret = await api.readSecret(where.namespace, where.name);
+  if (!secret) return;
+  const annotations = { [RETAINED_ANNOTATION]: `Tenant ${tenantName} (deletionPolicy Retain)` };
+  if (where.namespace === operatorNamespace) {
+    if (!secret.metadata?.ownerReferences?.length && secret.metadata?.annotations?.[RETAINED_ANNOTATION])
+      return;
+    await api.patchSecret(where.namespace, where.name, {
+      metadata: { ownerReferences: null, annotations },
+    });
+    return;
+  }
+  await api.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: where.name,
+      namespace: operatorNamespace,
+      labels: tenantLabels(tenantName),
+      annotations,
+    },
+    type: secret.type ?? 'Opaque',
+    data: secret.data ?? {},
+  });
+}

@@ -1,13 +1,16 @@
 import {
   ApiException,
+  AppsV1Api,
   BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
+  loadYaml,
   PatchStrategy,
   setHeaderOptions,
   type KubeConfig,
   type KubernetesObject,
+  type V1Deployment,
   type V1Job,
   type V1Secret,
 } from '@kubernetes/client-node';
@@ -30,6 +33,14 @@ export function describeApiError(err: unknown): string {
   }
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * KubernetesObjectApi serializes a body through the client's model classes, whose property names are not
+ * always the wire names (NetworkPolicy's `from` is `_from`): a wire-format object would silently lose such
+ * fields — a NetworkPolicy without `from` admits every source. So wire-format objects are first read into
+ * the models (JSON is YAML; loadYaml picks the model from apiVersion/kind), which serialize back exactly.
+ */
+const asModel = <T extends KubernetesObject>(obj: T): T => loadYaml<T>(JSON.stringify(obj));
 
 function safeJson(text: string): unknown {
   try {
@@ -57,6 +68,7 @@ export interface KubeApi {
   patchSecret(namespace: string, name: string, patch: object): Promise<V1Secret>;
   deleteSecret(namespace: string, name: string): Promise<void>;
   readJob(namespace: string, name: string): Promise<V1Job | null>;
+  readDeployment(namespace: string, name: string): Promise<V1Deployment | null>;
   core: CoreV1Api;
 }
 
@@ -65,6 +77,7 @@ export function createKubeApi(kc: KubeConfig): KubeApi {
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
   const orNull = async <T>(p: Promise<T>): Promise<T | null> => {
     try {
       return await p;
@@ -76,7 +89,7 @@ export function createKubeApi(kc: KubeConfig): KubeApi {
   return {
     core,
     apply: (obj) =>
-      objects.patch(obj, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+      objects.patch(asModel(obj), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
     async remove(obj) {
       await orNull(objects.delete(obj, undefined, undefined, undefined, undefined, 'Background'));
     },
@@ -115,6 +128,8 @@ export function createKubeApi(kc: KubeConfig): KubeApi {
     async deleteSecret(namespace, name) {
       await orNull(core.deleteNamespacedSecret({ namespace, name }));
     },
-    readJob: (namespace, name) => orNull(batch.readNamespacedJobStatus({ namespace, name })),
+    // the main endpoint carries status too, and needs no RBAC grant on jobs/status
+    readJob: (namespace, name) => orNull(batch.readNamespacedJob({ namespace, name })),
+    readDeployment: (namespace, name) => orNull(apps.readNamespacedDeployment({ namespace, name })),
   };
 }

@@ -48,6 +48,7 @@ export function createOperatorMetrics(controller = 'tenant'): OperatorMetrics {
       lines.push(
         `controller_runtime_reconcile_errors_total{${ctl}} ${[...errors.values()].reduce((a, b) => a + b, 0)}`,
       );
+      family('solar_operator_errors_total', 'counter', 'Reconcile errors by kind (reconcile, api, watch_*).');
       for (const [kind, n] of errors)
         lines.push(`solar_operator_errors_total{${ctl},kind="${escape(kind)}"} ${n}`);
       family('controller_runtime_reconcile_time_seconds', 'histogram', 'Time per reconcile.');

@@ -1,25 +1,21 @@
 import type { V1Job } from '@kubernetes/client-node';
-import { derivePhase, findCondition } from '../reconciler/conditions.js';
-import type { FaultInjector } from '../reconciler/types.js';
+import { findCondition } from '../reconciler/conditions.js';
+import type { MigrationGate, MigrationGateState } from '../reconciler/types.js';
 import type { TenantSpec, TenantStatus } from '../tenant-spec.js';
 
 /**
  * In a cluster the runtime image of the pinned version migrates the tenant, in a Job; the operator waits for
- * that Job before it reports Migrated=True. The shared reconciler has no hook for "wait", only its step
- * hook, so the wait is a typed refusal thrown before the `migrate` step, and the status it produces is
- * rewritten from a failure into a wait (Migrated=False/MigrationJobRunning, phase Provisioning or Upgrading,
- * no lastError). Once the Job is done, the reconciler's own migrate step runs and finds nothing pending
- * (it stays as the check that the schema really is at the version the image expects).
+ * that Job before it reports Migrated=True. This is the reconciler's migration gate for that: it ensures the
+ * Job exists and reports its state. While the Job runs the tenant shows Migrated=False/MigrationJobRunning
+ * (phase Provisioning or Upgrading, no lastError); a failed Job leaves the tenant on its old version with
+ * Migrated=False/MigrationJobFailed; once the Job is complete the reconciler's own migrate step runs and
+ * finds nothing pending (it stays as the check that the schema really is at the version the image expects).
  */
-export const MIGRATION_PENDING = 'MigrationJobPending';
-const PENDING_REASON = 'MigrationJobRunning';
+export const MIGRATION_JOB_RUNNING = 'MigrationJobRunning';
+export const MIGRATION_JOB_FAILED = 'MigrationJobFailed';
 
-export class MigrationJobPending extends Error {
-  constructor(job: string) {
-    super(`waiting for migration Job ${job} to complete`);
-    this.name = MIGRATION_PENDING;
-  }
-}
+/** How soon to look again at a tenant waiting for its migration Job, should its watch event be missed. */
+export const PENDING_RECHECK_MS = 30_000;
 
 export type JobState = { state: 'complete' } | { state: 'pending' } | { state: 'failed'; message: string };
 
@@ -27,7 +23,10 @@ export function jobState(job: V1Job | null): JobState {
   if (!job) return { state: 'pending' };
   const conditions = job.status?.conditions ?? [];
   const failed = conditions.find((c) => c.type === 'Failed' && c.status === 'True');
-  if (failed) return { state: 'failed', message: failed.message ?? failed.reason ?? 'the Job failed' };
+  if (failed) {
+    const why = [failed.reason, failed.message].filter(Boolean).join(': ');
+    return { state: 'failed', message: why || 'the Job failed' };
+  }
   if (
     conditions.some((c) => c.type === 'Complete' && c.status === 'True') ||
     (job.status?.succeeded ?? 0) > 0
@@ -44,31 +43,32 @@ export function needsMigrationJob(spec: TenantSpec, status: TenantStatus): boole
   );
 }
 
-/** The step hook: lets `migrate` run only once the Job completed. */
-export function migrationGate(jobName: string, read: () => Promise<V1Job | null>): FaultInjector {
-  return async (p) => {
-    if (p.step !== 'migrate' || p.when !== 'before') return;
-    const s = jobState(await read());
-    if (s.state === 'pending') throw new MigrationJobPending(jobName);
-    if (s.state === 'failed') throw new Error(`migration Job ${jobName} failed: ${s.message}`);
-  };
-}
-
-export const isMigrationPending = (err: Error | undefined) => err?.name === MIGRATION_PENDING;
-
-/** Turns the reconciler's "migrate failed: waiting for …" into the wait it really is. */
-export function softenPendingMigration(status: TenantStatus): TenantStatus {
-  if (!status.lastError?.startsWith('migrate: waiting for migration Job')) return status;
-  const message = status.lastError.slice('migrate: '.length);
-  const conditions = status.conditions.map((c) =>
-    (c.type === 'Migrated' || c.type === 'Ready') && c.reason === 'MigrationFailed'
-      ? { ...c, reason: PENDING_REASON, message }
-      : c,
-  );
-  return {
-    ...status,
-    conditions,
-    lastError: null,
-    phase: derivePhase(conditions, { schemaVersion: status.schemaVersion }),
+/**
+ * The gate for one tenant pass: applies the version's Job (server-side apply: a no-op once it exists) and
+ * maps its state. A tenant already migrated for its pinned version needs no Job and passes straight through.
+ */
+export function jobMigrationGate(job: {
+  name: string;
+  /** server-side applies the Job */
+  ensure: () => Promise<unknown>;
+  read: () => Promise<V1Job | null>;
+}): MigrationGate {
+  return async (tenant): Promise<MigrationGateState> => {
+    if (!needsMigrationJob(tenant.spec, tenant.status)) return { state: 'ready' };
+    await job.ensure();
+    const s = jobState(await job.read());
+    if (s.state === 'complete') return { state: 'ready' };
+    if (s.state === 'failed')
+      return {
+        state: 'failed',
+        reason: MIGRATION_JOB_FAILED,
+        message: `migration Job ${job.name} for version ${tenant.spec.runtime.version} failed (${s.message}); the tenant stays on its previous version`,
+      };
+    return {
+      state: 'waiting',
+      reason: MIGRATION_JOB_RUNNING,
+      message: `waiting for migration Job ${job.name} to complete`,
+      recheckAfterMs: PENDING_RECHECK_MS,
+    };
   };
 }

@@ -1,27 +1,29 @@
 import type { Knex } from '@solar/common';
 import { createLocalStatusWriter } from '../local/status-writer.js';
 import type { StatusWriter } from '../reconciler/types.js';
+import type { TenantStatus } from '../tenant-spec.js';
+import { retainCredentialSecret } from './credential-store.js';
 import { isConflict, type KubeApi } from './kube-api.js';
-import { softenPendingMigration } from './migration-gate.js';
 import { FINALIZER } from './names.js';
 
 /**
  * Status goes to two places: the Tenant's /status subresource (what kubectl shows; the Secret reference is
  * added here) and the platform registry row (what platform-api and the runtimes read — phase, schema, user).
- * The registry is written first: it is what serves traffic. `finalize` soft-deletes the registry row, then
- * removes our finalizer so Kubernetes can delete the Tenant and collect its children.
+ * The registry is written first: it is what serves traffic. `finalize` soft-deletes the registry row, keeps
+ * the credentials Secret when the policy is Retain, then removes our finalizer so Kubernetes can delete the
+ * Tenant and collect its children.
  */
 export function createKubeStatusWriter(
   api: KubeApi,
   platformDb: Knex,
   tenantName: string,
   secretRef: { name: string; namespace: string },
-  onWrite?: (status: ReturnType<typeof softenPendingMigration>) => void,
+  operatorNamespace: string,
+  onWrite?: (status: TenantStatus) => void,
 ): StatusWriter {
   const registry = createLocalStatusWriter(platformDb);
   return {
-    async write(tenant, raw) {
-      const status = softenPendingMigration(raw);
+    async write(tenant, status) {
       await registry.write(tenant, status);
       await api.patchTenantStatus(tenantName, {
         ...status,
@@ -31,6 +33,8 @@ export function createKubeStatusWriter(
     },
     async finalize(tenant) {
       await registry.finalize(tenant);
+      if (tenant.spec.deletionPolicy === 'Retain')
+        await retainCredentialSecret(api, secretRef, tenantName, operatorNamespace);
       for (let attempt = 0; attempt < 5; attempt++) {
         const live = await api.getTenant(tenantName);
         const finalizers = live?.metadata?.finalizers ?? [];

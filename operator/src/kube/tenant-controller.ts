@@ -8,18 +8,22 @@ import {
   homeNamespace,
   migrationJob,
   namespaceFor,
+  runtimeAvailable,
+  suspendedToPool,
   type ChildContext,
 } from './children.js';
 import { createSecretCredentialStore } from './credential-store.js';
 import { transitionEvents, type EventRecorder } from './events.js';
 import { describeApiError, type KubeApi } from './kube-api.js';
+import { jobMigrationGate, PENDING_RECHECK_MS } from './migration-gate.js';
 import {
-  isMigrationPending,
-  migrationGate,
-  needsMigrationJob,
-  softenPendingMigration,
-} from './migration-gate.js';
-import { credentialSecretName, FINALIZER, ownerRef, tenantLabels, tenantNamespace } from './names.js';
+  credentialSecretName,
+  FINALIZER,
+  ownerRef,
+  RUNTIME_NAME,
+  tenantLabels,
+  tenantNamespace,
+} from './names.js';
 import { syncRegistrySpec } from './registry.js';
 import { createKubeStatusWriter } from './status-writer.js';
 import { hasFinalizer, readStatus, toTenantObject, type TenantResource } from './tenant-resource.js';
@@ -55,15 +59,6 @@ export interface PassOutcome {
   requeueAfterMs?: number;
   error?: Error;
 }
-
-/** How soon to look again at a tenant waiting for its migration Job, should its watch event be missed. */
-const PENDING_RECHECK_MS = 30_000;
-
-const composeFaults =
-  (...hooks: Array<FaultInjector | undefined>): FaultInjector =>
-  async (p) => {
-    for (const h of hooks) await h?.(p);
-  };
 
 /**
  * One level-triggered pass over one Tenant, from its live object: finalizer, registry row, children, the
@@ -124,23 +119,20 @@ export async function reconcileTenantResource(
     platformApiSelector: deps.platformApiSelector,
     runtimeEnvSecret: deps.runtimeEnvSecret,
     resources: (res.spec?.runtime as { resources?: unknown } | undefined)?.resources,
+    // the pooled runtime opens a tenant's credentials from the registry mirror, written only with the key
+    poolServesSuspended: Boolean(deps.secretKey),
   };
   const secretRef = { name: credentialSecretName(name), namespace: homeNamespace(ctx) };
   const db = new URL(deps.tenantDbUrl);
 
-  let gate: FaultInjector | undefined;
-  if (!deleting) {
-    if (dedicated) {
-      await api.apply(namespaceFor(ctx));
-      await copyRuntimeEnv(deps, ctx);
-    }
-    if (deps.migrationJobs && needsMigrationJob(tenant.spec, tenant.status)) {
-      const job = migrationJob(ctx);
-      const jobName = job.metadata!.name!;
-      await api.apply(job);
-      gate = migrationGate(jobName, () => api.readJob(secretRef.namespace, jobName));
-    }
+  if (!deleting && dedicated) {
+    await api.apply(namespaceFor(ctx));
+    await copyRuntimeEnv(deps, ctx);
   }
+  const routes = createLocalRouteTable(deps.platformDb);
+  const endpoint = dedicated ? await dedicatedRoute(deps, ctx, tenant, routes) : deps.pooledRuntimeEndpoint;
+  const job = migrationJob(ctx);
+  const jobName = job.metadata?.name ?? '';
 
   const rdeps: ReconcilerDeps = {
     admin: deps.admin,
@@ -160,30 +152,68 @@ export async function reconcileTenantResource(
       },
       deps.secretKey ? { db: deps.platformDb, secretKey: deps.secretKey } : undefined,
     ),
-    status: createKubeStatusWriter(api, deps.platformDb, name, secretRef),
-    routes: createLocalRouteTable(deps.platformDb),
-    endpointFor: (t) =>
-      t.spec.isolation === 'dedicated' ? dedicatedEndpoint(t.spec.slug) : deps.pooledRuntimeEndpoint,
+    status: createKubeStatusWriter(api, deps.platformDb, name, secretRef, deps.namespace),
+    routes,
+    endpointFor: () => endpoint,
     logger: log,
-    faults: composeFaults(deps.faults, gate),
+    ...(deps.migrationJobs
+      ? {
+          migrationGate: jobMigrationGate({
+            name: jobName,
+            ensure: () => api.apply(job),
+            read: () => api.readJob(secretRef.namespace, jobName),
+          }),
+        }
+      : {}),
+    ...(deps.faults ? { faults: deps.faults } : {}),
     ...(deps.migrations ? { migrations: deps.migrations } : {}),
   };
   const result = await deps.reconcile(rdeps, tenant);
-  const status = softenPendingMigration(result.status);
+  const { status } = result;
 
   if (!deleting && dedicated) {
-    // the runtime moves to a new version only once that version's migrations are in
+    // the runtime moves to a new version only once that version's migrations are in; it scales to zero only
+    // after the reconcile above moved a suspended tenant's route to the pooled runtime
     const runningVersion = status.runtimeVersion ?? tenant.spec.runtime.version;
-    for (const child of dedicatedChildren({ ...ctx, runningVersion })) await api.apply(child);
+    const live = await api.readDeployment(tenantNamespace(ctx.spec.slug), RUNTIME_NAME);
+    const liveReplicas = live?.spec?.replicas;
+    const { present, absent } = dedicatedChildren({
+      ...ctx,
+      runningVersion,
+      ...(liveReplicas !== undefined ? { liveReplicas } : {}),
+    });
+    for (const child of present) await api.apply(child);
+    for (const child of absent) await api.remove(child);
   }
 
   for (const e of transitionEvents(tenant.status, status)) await deps.events.record(res, e);
 
-  if (isMigrationPending(result.error)) return { result: 'requeue', requeueAfterMs: PENDING_RECHECK_MS };
+  if (result.waiting)
+    return { result: 'requeue', requeueAfterMs: result.requeueAfterMs ?? PENDING_RECHECK_MS };
   if (!result.ok) return { result: 'error', ...(result.error ? { error: result.error } : {}) };
   if (result.requeueAfterMs !== undefined)
     return { result: 'requeue', requeueAfterMs: result.requeueAfterMs };
   return { result: 'success' };
+}
+
+/**
+ * Where a dedicated tenant's requests go. Suspended (and the pooled runtime can serve it): the pooled runtime,
+ * which enforces read-only/blocked itself, so the dedicated runtime can scale to zero. Coming back from there:
+ * the pool keeps the route until the dedicated Deployment is Available again (its watch brings the Tenant
+ * back then). Otherwise, including a brand-new tenant: the dedicated Service.
+ */
+async function dedicatedRoute(
+  deps: ControllerDeps,
+  ctx: ChildContext,
+  tenant: TenantObject,
+  routes: ReturnType<typeof createLocalRouteTable>,
+): Promise<string> {
+  if (tenant.deletionRequestedAt) return dedicatedEndpoint(ctx.spec.slug); // deletion withdraws the route
+  if (suspendedToPool(ctx)) return deps.pooledRuntimeEndpoint;
+  if ((await routes.lookup(tenant.id)) !== deps.pooledRuntimeEndpoint)
+    return dedicatedEndpoint(ctx.spec.slug);
+  const dep = await deps.api.readDeployment(tenantNamespace(ctx.spec.slug), RUNTIME_NAME);
+  return runtimeAvailable(dep) ? dedicatedEndpoint(ctx.spec.slug) : deps.pooledRuntimeEndpoint;
 }
 
 /** A failure before the reconciler could run: Ready=False with the reason, phase Failed, a Warning. */

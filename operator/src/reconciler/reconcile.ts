@@ -7,7 +7,7 @@ import { ensureDatabase, ensureGrants, ensureUser, redact, tenantConnection } fr
 import { rotateCredentials } from './credential-rotation.js';
 import { deletionPrevented, reconcileDeletion } from './reconcile-deletion.js';
 import { migrateTenantSchema, withTenantMigrationLock } from './tenant-migrations.js';
-import type { ReconcileResult, ReconcilerDeps, StepName, TenantObject } from './types.js';
+import type { MigrationGateState, ReconcileResult, ReconcilerDeps, StepName, TenantObject } from './types.js';
 
 /** Which condition a step reports on, and the reason it records when it fails. */
 const stepCondition: Record<Exclude<StepName, 'status'>, { type: ConditionType; failed: string }> = {
@@ -24,8 +24,20 @@ class StepError extends Error {
   constructor(
     readonly step: Exclude<StepName, 'status'>,
     readonly original: Error,
+    /** the condition reason when it is more precise than the step's own (`MigrationJobFailed`) */
+    readonly reason?: string,
   ) {
     super(original.message);
+  }
+}
+
+/** The migration gate reported a failure: the step fails with the gate's reason. */
+class GateFailed extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -79,13 +91,15 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
       await deps.faults?.({ step: name, when: 'after', tenantId: tenant.id });
       return out;
     } catch (err) {
-      throw new StepError(name, err instanceof Error ? err : new Error(String(err)));
+      const original = err instanceof Error ? err : new Error(String(err));
+      throw new StepError(name, original, err instanceof GateFailed ? err.reason : undefined);
     }
   };
 
   let failure: StepError | undefined;
   let password = '';
   let requeueAfterMs: number | undefined;
+  let waiting: Extract<MigrationGateState, { state: 'waiting' }> | undefined;
   try {
     await step('database', () => ensureDatabase(deps.admin, want));
     password = await step('credentials', async () => {
@@ -117,6 +131,11 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
     });
 
     const migrated = await step('migrate', async () => {
+      // The gate (Kubernetes: the runtime image's migration Job) goes first; this step then only confirms
+      // the schema is at the version this code expects, or applies what is pending when there is no gate.
+      const gate = (await deps.migrationGate?.(tenant)) ?? { state: 'ready' };
+      if (gate.state === 'failed') throw new GateFailed(gate.reason, gate.message);
+      if (gate.state === 'waiting') return gate;
       const db = tenantConnection(deps.tenantDbUrl, want, password, 1);
       try {
         return await withTenantMigrationLock(deps.admin, want.schema, () =>
@@ -126,28 +145,41 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
         await db.destroy();
       }
     });
-    if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'tenant migrations applied');
-    observed.schemaVersion = migrated.version || null;
-    set({
-      type: 'Migrated',
-      status: 'True',
-      reason: 'UpToDate',
-      message: `at ${migrated.version || '(none)'}`,
-    });
+    if ('state' in migrated) {
+      // not a failure: the schema and route stay as earlier passes left them until the wait is over
+      waiting = migrated;
+      set({ type: 'Migrated', status: 'False', reason: migrated.reason, message: migrated.message });
+      if (migrated.recheckAfterMs !== undefined)
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, migrated.recheckAfterMs);
+    } else {
+      if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'tenant migrations applied');
+      observed.schemaVersion = migrated.version || null;
+      set({
+        type: 'Migrated',
+        status: 'True',
+        reason: 'UpToDate',
+        message: `at ${migrated.version || '(none)'}`,
+      });
 
-    const endpoint = await step('route', async () => {
-      if ((await deps.routes.lookup(tenant.id)) !== want.endpoint)
-        await deps.routes.publish(tenant.id, want.endpoint);
-      return want.endpoint;
-    });
-    observed.endpoint = endpoint;
-    observed.runtimeVersion = want.runtimeVersion;
-    set({ type: 'Routable', status: 'True', reason: 'EndpointPublished', message: `routed to ${endpoint}` });
+      const endpoint = await step('route', async () => {
+        if ((await deps.routes.lookup(tenant.id)) !== want.endpoint)
+          await deps.routes.publish(tenant.id, want.endpoint);
+        return want.endpoint;
+      });
+      observed.endpoint = endpoint;
+      observed.runtimeVersion = want.runtimeVersion;
+      set({
+        type: 'Routable',
+        status: 'True',
+        reason: 'EndpointPublished',
+        message: `routed to ${endpoint}`,
+      });
+    }
   } catch (err) {
     if (!(err instanceof StepError)) throw err;
-    failure = new StepError(err.step, redact(err.original, password));
+    failure = new StepError(err.step, redact(err.original, password), err.reason);
     const { type, failed } = stepCondition[failure.step];
-    set({ type, status: 'False', reason: failed, message: failure.message });
+    set({ type, status: 'False', reason: failure.reason ?? failed, message: failure.message });
     log.warn({ step: failure.step, err: failure.original }, 'reconcile step failed');
   }
 
@@ -173,10 +205,12 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
     isTrue(conditions, t as ConditionType),
   );
   if (failure) {
-    const { failed } = stepCondition[failure.step];
-    set({ type: 'Ready', status: 'False', reason: failed, message: `${failure.step}: ${failure.message}` });
+    const reason = failure.reason ?? stepCondition[failure.step].failed;
+    set({ type: 'Ready', status: 'False', reason, message: `${failure.step}: ${failure.message}` });
   } else if (want.suspended) {
     set({ type: 'Ready', status: 'False', reason: 'Suspended', message: 'tenant is suspended' });
+  } else if (waiting) {
+    set({ type: 'Ready', status: 'False', reason: waiting.reason, message: waiting.message });
   } else if (allUp) {
     set({ type: 'Ready', status: 'True', reason: 'TenantReady', message: 'tenant is serving' });
   } else {
@@ -200,7 +234,14 @@ async function reconcileInner(deps: ReconcilerDeps, tenant: TenantObject): Promi
     await deps.faults?.({ step: 'status', when: 'after', tenantId: tenant.id });
     if (status.phase !== prev.phase) log.info({ from: prev.phase, to: status.phase }, 'tenant phase changed');
   }
-  return failure
-    ? { ok: false, status, error: failure.original, failedStep: failure.step }
-    : { ok: true, status, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
+  const requeue = requeueAfterMs !== undefined ? { requeueAfterMs } : {};
+  if (failure) return { ok: false, status, error: failure.original, failedStep: failure.step };
+  if (waiting)
+    return {
+      ok: false,
+      status,
+      waiting: { step: 'migrate', reason: waiting.reason, message: waiting.message },
+      ...requeue,
+    };
+  return { ok: true, status, ...requeue };
 }

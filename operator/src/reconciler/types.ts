@@ -84,6 +84,23 @@ export interface FaultPoint {
  */
 export type FaultInjector = (point: FaultPoint) => void | Promise<void>;
 
+/**
+ * What a migration gate says about the tenant's schema before the in-process `migrate` step runs:
+ * - `ready`: go ahead (the step then applies whatever is pending, or just confirms the version);
+ * - `waiting`: something else is migrating (Kubernetes: the runtime image's Job); the pass stops short of
+ *   `migrate` and `route` without a failure — Migrated=False with `reason`, no lastError, asked back in
+ *   `recheckAfterMs`;
+ * - `failed`: that migration failed; the tenant stays on its old version and route, Migrated=False with
+ *   `reason` (a `...Failed` one, so the phase is Failed) and lastError carrying `message`.
+ */
+export type MigrationGateState =
+  | { state: 'ready' }
+  | { state: 'waiting'; reason: string; message: string; recheckAfterMs?: number }
+  | { state: 'failed'; reason: `${string}Failed`; message: string };
+
+/** Consulted before the `migrate` step; a throw counts as that step failing. */
+export type MigrationGate = (tenant: TenantObject) => Promise<MigrationGateState>;
+
 export interface ReconcilerDeps {
   /** server-level connection able to create databases and users (root locally); no default database */
   admin: Knex;
@@ -106,6 +123,8 @@ export interface ReconcilerDeps {
   rotationGraceMs: number;
   /** tenant migrations to apply; defaults to tenant-runtime's list */
   migrations?: readonly Migration[];
+  /** absent: the reconciler migrates in-process right away (local driver) */
+  migrationGate?: MigrationGate;
   faults?: FaultInjector;
   now?: () => Date;
 }
@@ -119,4 +138,6 @@ export interface ReconcileResult {
   failedStep?: StepName | DeletionStepName;
   /** the tenant needs another pass at this time even if nothing changes (e.g. a rotation grace ends) */
   requeueAfterMs?: number;
+  /** the pass stopped, without failing, at a step waiting on someone else (the migration gate) */
+  waiting?: { step: StepName; reason: string; message: string };
 }

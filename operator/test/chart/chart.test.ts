@@ -249,6 +249,10 @@ describe('Tenant CRD and example Tenants', () => {
     expect(columns.find((c) => c.name === 'Ready')?.jsonPath).toBe(
       '.status.conditions[?(@.type=="Ready")].status',
     );
+    expect(columns.find((c) => c.name === 'Age')).toMatchObject({
+      type: 'date',
+      jsonPath: '.metadata.creationTimestamp',
+    });
   });
 
   const examplesDir = `${repoRoot}operator/examples`;

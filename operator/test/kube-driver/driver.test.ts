@@ -75,7 +75,8 @@ beforeAll(async () => {
   api = clients(fx.kubeConfig());
   await createOperatorNamespace(fx.kubeConfig());
   kubelet = startKubelet(fx.kubeConfig());
-  driver = startDriver(fx.kubeConfig(), platform.db, secretKey);
+  // a short resync, so drift no watch sees (objects other than Deployments and Jobs) is repaired in the test
+  driver = startDriver(fx.kubeConfig(), platform.db, secretKey, { resyncMs: 1500 });
   await waitFor(() => expect(driver.isLeader()).toBe(true));
 });
 
@@ -223,6 +224,48 @@ describe('kubernetes driver: a dedicated Tenant', () => {
       ]),
     );
     expect(await secretPassword(ns, 'brightpeak')).toHaveLength(43);
+
+    // only platform-api Pods in the operator's namespace may reach the runtime, on its port (the client's
+    // model calls the wire field `from` `_from`; a policy without it would admit every source)
+    const policy = await api.networking.readNamespacedNetworkPolicy({
+      namespace: ns,
+      name: 'tenant-runtime-ingress',
+    });
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: dep.spec?.selector.matchLabels },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          _from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OPERATOR_NS } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/component': 'platform-api' } },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 4100 }],
+        },
+      ],
+    });
+  });
+
+  it("keeps the HPA's replica count, clamps one outside its range, and puts back a deleted NetworkPolicy", async () => {
+    const scale = (replicas: number) =>
+      api.apps.patchNamespacedDeployment(
+        { namespace: ns, name: 'tenant-runtime', body: { spec: { replicas } } },
+        mergePatch,
+      );
+    const replicas = async () =>
+      (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
+    // the HPA (2..4) scaled up: the operator leaves that be; a NetworkPolicy (not watched) goes on the resync
+    await scale(3);
+    await api.networking.deleteNamespacedNetworkPolicy({ namespace: ns, name: 'tenant-runtime-ingress' });
+    await waitFor(async () => expect(await fetchAll(ns)).toContain('NetworkPolicy/tenant-runtime-ingress'));
+    expect(await replicas()).toBe(3);
+    // a hand edit beyond the HPA's range is clamped back into it
+    await scale(7);
+    await waitFor(async () => expect(await replicas()).toBe(4));
+    await scale(2);
+    await waitFor(async () => expect(await replicas()).toBe(2));
   });
 
   it('re-creates a runtime Deployment someone deleted', async () => {
@@ -233,21 +276,81 @@ describe('kubernetes driver: a dedicated Tenant', () => {
     });
   });
 
-  it('scales the runtime to zero when suspended Blocked, keeps it for ReadOnly, and back on resume', async () => {
+  it('suspended ReadOnly: scales the runtime to zero, drops the HPA and routes reads to the pooled runtime', async () => {
+    const dedicated = 'http://tenant-runtime.tenant-brightpeak.svc:4100';
     const replicas = async () =>
       (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
+    const hpaExists = async () => (await fetchAll(ns)).includes('HorizontalPodAutoscaler/tenant-runtime');
+    const routedTo = async () =>
+      (await platform.db('tenants').where({ slug: 'brightpeak' }).first()).endpoint as string;
+
     await patchSpec('brightpeak', { suspended: true, suspendMode: 'ReadOnly' });
     await untilPhase('brightpeak', 'Suspended');
-    expect(await replicas()).toBe(2); // read-only: reads are still served
-    await patchSpec('brightpeak', { suspendMode: 'Blocked' });
-    await waitFor(async () => expect(await replicas()).toBe(0));
-    expect(condition(await getTenant(fx.kubeConfig(), 'brightpeak'), 'Suspended')).toMatchObject({
-      status: 'True',
-      reason: 'SuspendedBlocked',
+    await waitFor(async () => {
+      expect(await replicas()).toBe(0);
+      expect(await hpaExists()).toBe(false); // nothing left to scale a suspended runtime back up
     });
+    // the pooled runtime serves the reads (it refuses writes for a suspended tenant) from the registry row
+    expect(await routedTo()).toBe(POOLED);
+    expect(statusOf(await getTenant(fx.kubeConfig(), 'brightpeak')).endpoint).toBe(POOLED);
+    const row = await platform.db('tenants').where({ slug: 'brightpeak' }).first();
+    expect(row).toMatchObject({ suspended: 1, suspend_mode: 'ReadOnly', phase: 'Suspended' });
+    expect(open(row.db_password_sealed, secretKey, row.id)).toBe(await secretPassword(ns, 'brightpeak'));
+
+    await patchSpec('brightpeak', { suspendMode: 'Blocked' });
+    await waitFor(async () =>
+      expect(condition(await getTenant(fx.kubeConfig(), 'brightpeak'), 'Suspended')).toMatchObject({
+        status: 'True',
+        reason: 'SuspendedBlocked',
+      }),
+    );
+    expect(await replicas()).toBe(0);
+    expect(await routedTo()).toBe(POOLED);
+
+    // resume: the Deployment scales back, but the route waits for it to be Available
+    kubelet.hold.add('brightpeak');
     await patchSpec('brightpeak', { suspended: false });
-    await untilPhase('brightpeak', 'Ready');
     await waitFor(async () => expect(await replicas()).toBe(2));
+    await waitFor(async () => expect(await hpaExists()).toBe(true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await routedTo()).toBe(POOLED);
+    kubelet.hold.delete('brightpeak');
+    await waitFor(async () => expect(await routedTo()).toBe(dedicated));
+    await waitFor(async () =>
+      expect(statusOf(await getTenant(fx.kubeConfig(), 'brightpeak'))).toMatchObject({
+        phase: 'Ready',
+        endpoint: dedicated,
+      }),
+    );
+  });
+
+  it('a failing migration Job leaves the tenant on its old version, route and image, and says why', async () => {
+    const versionBefore = statusOf(await getTenant(fx.kubeConfig(), 'brightpeak')).schemaVersion as string;
+    kubelet.fail.add('brightpeak');
+    await patchSpec('brightpeak', { runtime: { version: '0.2.0' } });
+    await waitFor(async () => {
+      const t = await getTenant(fx.kubeConfig(), 'brightpeak');
+      expect(statusOf(t)).toMatchObject({ phase: 'Failed', observedGeneration: t!.metadata!.generation });
+      expect(condition(t, 'Migrated')).toMatchObject({ status: 'False', reason: 'MigrationJobFailed' });
+    });
+    const t = await getTenant(fx.kubeConfig(), 'brightpeak');
+    expect(condition(t, 'Migrated').message).toMatch(
+      /migration Job tenant-brightpeak-migrate-0-2-0-\w+ for version 0\.2\.0 failed \(BackoffLimitExceeded/,
+    );
+    expect(statusOf(t)).toMatchObject({
+      schemaVersion: versionBefore,
+      runtimeVersion: '0.1.0',
+      endpoint: 'http://tenant-runtime.tenant-brightpeak.svc:4100',
+    });
+    expect(statusOf(t).lastError).toMatch(/^migrate: migration Job .* failed/);
+    const dep = await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' });
+    expect(dep.spec?.template.spec?.containers[0]?.image).toBe('solar-crm/tenant-runtime:0.1.0');
+    await waitFor(async () => expect(await eventsFor('brightpeak')).toContain('Warning/MigrationJobFailed'));
+
+    // pinning the version it runs brings it back (that version's Job completed long ago)
+    kubelet.fail.delete('brightpeak');
+    await patchSpec('brightpeak', { runtime: { version: '0.1.0' } });
+    await untilPhase('brightpeak', 'Ready');
   });
 });
 
@@ -270,6 +373,7 @@ describe('kubernetes driver: deletion', () => {
     const row = await platform.db('tenants').where({ id }).first();
     expect(row.deleted_at).not.toBeNull();
     expect(row.endpoint).toBeNull();
+    expect(await eventsFor('goner')).toContain('Normal/Deleting');
     // the Secret goes with its owner (garbage collection)
     await waitFor(async () =>
       expect(
@@ -278,9 +382,11 @@ describe('kubernetes driver: deletion', () => {
     );
   });
 
-  it('holds a Tenant with preventDeletion until the flag is dropped', async () => {
+  it('holds a Tenant with preventDeletion until the flag is dropped; Retain keeps the credentials Secret', async () => {
     await create('keeper', { deletionPolicy: 'Retain', preventDeletion: true });
     await untilPhase('keeper', 'Ready');
+    const id = tenantIdFor((await getTenant(fx.kubeConfig(), 'keeper'))!.metadata!);
+    const password = await secretPassword(OPERATOR_NS, 'keeper');
     await api.custom.deleteClusterCustomObject({ ...gvp, name: 'keeper' });
     await waitFor(async () =>
       expect(condition(await getTenant(fx.kubeConfig(), 'keeper'), 'Deleting')).toMatchObject({
@@ -291,6 +397,33 @@ describe('kubernetes driver: deletion', () => {
     expect(await getTenant(fx.kubeConfig(), 'keeper')).not.toBeNull();
     await patchSpec('keeper', { preventDeletion: false });
     await waitFor(async () => expect(await getTenant(fx.kubeConfig(), 'keeper')).toBeNull());
+
+    // the schema stays, and so does the way to reach it: the Secret is no longer owned, so not collected
+    await new Promise((r) => setTimeout(r, 300)); // the garbage collector runs right after the owner goes
+    expect(await schemaExists(`t_${id}`)).toBe(true);
+    const kept = await api.core.readNamespacedSecret({ namespace: OPERATOR_NS, name: 'tenant-keeper-db' });
+    expect(kept.metadata?.ownerReferences ?? []).toEqual([]);
+    expect(kept.metadata?.annotations?.['solarcrm.io/retained-from']).toMatch(/keeper/);
+    expect(await secretPassword(OPERATOR_NS, 'keeper')).toBe(password);
+  });
+
+  it('Retain on a dedicated Tenant keeps a copy of the Secret after its namespace is collected', async () => {
+    await create('vault', { isolation: 'dedicated', deletionPolicy: 'Retain' });
+    await untilPhase('vault', 'Ready');
+    const id = tenantIdFor((await getTenant(fx.kubeConfig(), 'vault'))!.metadata!);
+    const password = await secretPassword('tenant-vault', 'vault');
+    await api.custom.deleteClusterCustomObject({ ...gvp, name: 'vault' });
+    await waitFor(async () => expect(await getTenant(fx.kubeConfig(), 'vault')).toBeNull());
+    await waitFor(async () =>
+      expect((await api.core.listNamespace()).items.map((n) => n.metadata?.name)).not.toContain(
+        'tenant-vault',
+      ),
+    );
+    expect(await schemaExists(`t_${id}`)).toBe(true);
+    const kept = await api.core.readNamespacedSecret({ namespace: OPERATOR_NS, name: 'tenant-vault-db' });
+    expect(kept.metadata?.ownerReferences ?? []).toEqual([]);
+    expect(Buffer.from(kept.data!.username!, 'base64').toString()).toBe(`t_${id}`);
+    expect(await secretPassword(OPERATOR_NS, 'vault')).toBe(password);
   });
 });
 
@@ -302,11 +435,14 @@ describe('kubernetes driver: watches', () => {
     await untilPhase('afterlife', 'Ready');
   });
 
-  it('serves Prometheus metrics with reconcile counts, durations and queue depth', () => {
+  it('serves Prometheus metrics with reconcile counts, durations, errors and queue depth', () => {
     const text = driver.metrics();
     expect(text).toMatch(/controller_runtime_reconcile_total\{controller="tenant",result="success"\} [1-9]/);
     expect(text).toMatch(/controller_runtime_reconcile_time_seconds_count\{controller="tenant"\} [1-9]/);
     expect(text).toContain('workqueue_depth{name="tenant"}');
+    // the failed migration Job and the refused slug earlier in this file were reconcile errors
+    expect(text).toMatch(/controller_runtime_reconcile_errors_total\{controller="tenant"\} [1-9]/);
+    expect(text).toMatch(/solar_operator_errors_total\{controller="tenant",kind="reconcile"\} [1-9]/);
     expect(text).toContain('leader_election_master_status{name="solar-crm-operator"} 1');
   });
 });

@@ -4,6 +4,7 @@ import {
   BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  NetworkingV1Api,
   PatchStrategy,
   setHeaderOptions,
   type KubeConfig,
@@ -29,6 +30,7 @@ export function clients(kc: KubeConfig) {
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     batch: kc.makeApiClient(BatchV1Api),
+    networking: kc.makeApiClient(NetworkingV1Api),
   };
 }
 
@@ -54,25 +56,64 @@ export const condition = (t: TenantResource | null, type: string) =>
   (statusOf(t).conditions ?? []).find((c: { type: string }) => c.type === type);
 
 /**
- * Stands in for the kubelet and the Job controller, which the fixture does not run: marks migration Jobs
- * complete by patching their status, as a finished Pod would. `hold` keeps a tenant's Jobs running.
+ * Stands in for the kubelet and the Job and Deployment controllers, which the fixture does not run: marks
+ * migration Jobs complete (or, for tenants in `fail`, failed after their retries) by patching their status,
+ * as finished Pods would, and reports every managed Deployment's replicas as available (so a scale-up becomes
+ * Available). `hold` keeps a tenant's Jobs running and its Deployment's status where it is.
  */
 export function startKubelet(kc: KubeConfig) {
-  const { batch } = clients(kc);
+  const { batch, apps } = clients(kc);
   const hold = new Set<string>();
+  const fail = new Set<string>();
   let on = true;
+  const finished = (job: { status?: { succeeded?: number; failed?: number } }) =>
+    (job.status?.succeeded ?? 0) > 0 || (job.status?.failed ?? 0) > 0;
   const loop = (async () => {
     while (on) {
       try {
         const jobs = await batch.listJobForAllNamespaces({ labelSelector: MANAGED_SELECTOR });
         for (const job of jobs.items) {
           const tenant = job.metadata?.labels?.['solarcrm.io/tenant'] ?? '';
-          if (hold.has(tenant) || (job.status?.succeeded ?? 0) > 0) continue;
+          if (hold.has(tenant) || finished(job)) continue;
+          const status = fail.has(tenant)
+            ? {
+                failed: 7,
+                conditions: [
+                  {
+                    type: 'Failed',
+                    status: 'True',
+                    reason: 'BackoffLimitExceeded',
+                    message: 'Job has reached the specified backoff limit',
+                  },
+                ],
+              }
+            : { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] };
           await batch.patchNamespacedJobStatus(
+            { name: job.metadata!.name!, namespace: job.metadata!.namespace!, body: { status } },
+            mergePatch,
+          );
+        }
+        const deployments = await apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED_SELECTOR });
+        for (const dep of deployments.items) {
+          const tenant = dep.metadata?.labels?.['solarcrm.io/tenant'] ?? '';
+          const replicas = dep.spec?.replicas ?? 1;
+          const generation = dep.metadata?.generation ?? 1;
+          if (hold.has(tenant)) continue;
+          if (dep.status?.observedGeneration === generation && dep.status.availableReplicas === replicas)
+            continue;
+          await apps.patchNamespacedDeploymentStatus(
             {
-              name: job.metadata!.name!,
-              namespace: job.metadata!.namespace!,
-              body: { status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } },
+              name: dep.metadata!.name!,
+              namespace: dep.metadata!.namespace!,
+              body: {
+                status: {
+                  observedGeneration: generation,
+                  replicas,
+                  readyReplicas: replicas,
+                  availableReplicas: replicas,
+                  conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }],
+                },
+              },
             },
             mergePatch,
           );
@@ -85,6 +126,7 @@ export function startKubelet(kc: KubeConfig) {
   })();
   return {
     hold,
+    fail,
     async stop() {
       on = false;
       await loop;
