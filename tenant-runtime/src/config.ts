@@ -32,6 +32,23 @@ const outboxFields = {
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
 };
 
+/** Outbound webhook settings: where deliveries may go, and how they are retried (runtime and worker). */
+const webhookFields = {
+  /** true: webhooks may target private, loopback and link-local addresses (tests, local mode); never in production */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** HTTP attempts per delivery; retries back off exponentially from WEBHOOK_BACKOFF_MS */
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(2_000),
+  /** BullMQ queue of deliveries (Redis key prefix: OUTBOX_QUEUE_PREFIX) */
+  WEBHOOK_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('webhooks'),
+};
+
 /** The worker's settings (src/worker/main.ts): no HTTP API, so no token key; health on WORKER_PORT. */
 export const workerConfigSchema = baseConfigSchema
   .extend({
@@ -48,6 +65,7 @@ export const workerConfigSchema = baseConfigSchema
     MAX_OPEN_TENANT_POOLS: z.coerce.number().int().min(1).default(200),
     TENANT_REGISTRY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     ...outboxFields,
+    ...webhookFields,
   })
   .refine((c) => c.MODE === 'pooled' || c.TENANT_ID !== undefined, {
     message: 'TENANT_ID is required when MODE=dedicated',
@@ -96,6 +114,8 @@ export const runtimeConfigSchema = baseConfigSchema
     TENANT_REGISTRY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     /** PVWATTS_API_KEY (none: offline production estimates), PVWATTS_BASE_URL, PVWATTS_TIMEOUT_MS */
     ...pvwattsConfigSchema.shape,
+    /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: checked when a webhook is created or changed */
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS: webhookFields.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
   })
   .refine((c) => c.MODE === 'pooled' || c.TENANT_ID !== undefined, {
     message: 'TENANT_ID is required when MODE=dedicated',

@@ -10,6 +10,15 @@ import { startOutboxWorker } from '../engine/outbox/outbox-worker.js';
 import { createTenantDirectory } from '../engine/tenancy/tenant-directory.js';
 import { createTenantPools } from '../engine/tenancy/tenant-pools.js';
 import { createTenantRegistry } from '../engine/tenancy/tenant-registry.js';
+import { guardPools } from '../engine/data/scope-guard.js';
+import { createAccessResolver } from '../modules/access/access-resolver.js';
+import { recordSources, scopedTables } from '../modules/index.js';
+import {
+  createWebhookQueue,
+  startWebhookWorker,
+  webhookConsumer,
+  type WebhookQueue,
+} from '../modules/webhooks/webhook-delivery.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -21,6 +30,8 @@ export interface WorkerDeps {
 
 export interface BuiltWorker {
   queue: OutboxQueue;
+  /** outbound webhook deliveries */
+  webhookQueue: WebhookQueue;
   relay: OutboxRelay;
   /** platform DB and Redis both answer */
   ready(): Promise<boolean>;
@@ -30,23 +41,22 @@ export interface BuiltWorker {
 
 /**
  * The outbox worker, wired: registry → each Ready tenant's own pool → relay → BullMQ queue → worker →
- * consumers (audit log, then edge cache invalidation). Relay and worker start at once.
+ * consumers (audit log, edge cache invalidation, webhook deliveries) → the webhook delivery worker. Relay
+ * and workers start at once.
  */
 export function buildWorker(deps: WorkerDeps): BuiltWorker {
   const { config, logger } = deps;
   const registry = createTenantRegistry(deps.platformDb, { ttlMs: config.TENANT_REGISTRY_TTL_MS });
-  const pools = createTenantPools({
+  const tenantPools = createTenantPools({
     url: config.DATABASE_URL,
     maxPerTenant: config.POOL_MAX_PER_TENANT,
     maxOpen: config.MAX_OPEN_TENANT_POOLS,
     logger,
   });
-  const directory = createTenantDirectory({
-    registry,
-    pools,
-    secretKey: parseKey(config.PLATFORM_SECRET_KEY),
-    logger,
-  });
+  // webhook payloads read records through the data-access layer: the same guard as the runtime's
+  const pools = config.NODE_ENV === 'production' ? tenantPools : guardPools(tenantPools, scopedTables);
+  const secretKey = parseKey(config.PLATFORM_SECRET_KEY);
+  const directory = createTenantDirectory({ registry, pools, secretKey, logger });
   const connect = async (tenantId: string) => (await directory.connect(tenantId)).db;
 
   // BullMQ's blocking commands need maxRetriesPerRequest: null
@@ -58,9 +68,35 @@ export function buildWorker(deps: WorkerDeps): BuiltWorker {
     attempts: config.OUTBOX_ATTEMPTS,
     backoffMs: config.OUTBOX_BACKOFF_MS,
   });
+  // outbound webhooks: the consumer enqueues one delivery per (webhook, event); their own worker sends them
+  const webhookQueueOptions = {
+    connection: redis,
+    name: config.WEBHOOK_QUEUE,
+    prefix: config.OUTBOX_QUEUE_PREFIX,
+  };
+  const webhookQueue = createWebhookQueue({
+    ...webhookQueueOptions,
+    attempts: config.WEBHOOK_ATTEMPTS,
+    backoffMs: config.WEBHOOK_BACKOFF_MS,
+  });
+  const webhookWorker = startWebhookWorker({
+    ...webhookQueueOptions,
+    concurrency: config.WORKER_CONCURRENCY,
+    directory,
+    resolveActor: createAccessResolver().resolve,
+    scopedTables,
+    sources: recordSources,
+    secretKey,
+    policy: {
+      allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+      requireHttps: config.NODE_ENV === 'production',
+    },
+    logger,
+  });
   const consumers: EventConsumer[] = [
     auditConsumer,
     cacheInvalidationConsumer(redis, deps.channelPrefix ? { channelPrefix: deps.channelPrefix } : {}),
+    webhookConsumer(webhookQueue, recordSources),
   ];
   const worker = startOutboxWorker({
     ...queueOptions,
@@ -81,6 +117,7 @@ export function buildWorker(deps: WorkerDeps): BuiltWorker {
 
   return {
     queue,
+    webhookQueue,
     relay,
     async ready() {
       const [db, r] = await Promise.all([
@@ -95,7 +132,9 @@ export function buildWorker(deps: WorkerDeps): BuiltWorker {
     async close() {
       await relay.stop();
       await worker.close();
+      await webhookWorker.close();
       await queue.close();
+      await webhookQueue.close();
       await pools.close();
       redis.disconnect();
     },

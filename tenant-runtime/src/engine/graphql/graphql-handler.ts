@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { createYoga } from 'graphql-yoga';
 import { requestContextFrom, type RuntimeState } from '../context.js';
 import type { Middleware } from '../http/koa.js';
@@ -56,17 +57,57 @@ export function graphqlHandler(options: {
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
     const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
+    // the client going away aborts the operation (a subscription then releases its change listener)
+    const gone = new AbortController();
+    ctx.res.once('close', () => gone.abort());
     // Yoga needs only path and query; a fixed origin keeps the client's Host header out of it
     const request = new Request(new URL(ctx.url, INTERNAL_ORIGIN), {
       method: ctx.method,
       headers,
+      signal: gone.signal,
       ...(hasBody ? { body: new Uint8Array(ctx.state.body ?? Buffer.alloc(0)) } : {}),
     });
     const response = await yoga.fetch(request, {
       requestContext: requestContextFrom(ctx.state, options.scopedTables),
     });
     ctx.status = response.status;
-    response.headers.forEach((value, name) => ctx.set(name, value));
+    response.headers.forEach((value, name) => {
+      // Yoga marks event streams "Content-Encoding: none" to stop compression; "none" is not a real coding and
+      // proxies and browsers may reject it. Nothing here compresses; downstream must not either.
+      if (name.toLowerCase() === 'content-encoding' && value === 'none') return;
+      ctx.set(name, value);
+    });
+    if (response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      // Server-Sent Events (subscriptions): stream each event as Yoga produces it, never buffer. Koa
+      // destroys the stream when the response closes, which cancels Yoga's iterator.
+      ctx.req.socket.setNoDelay(true);
+      ctx.set('x-accel-buffering', 'no');
+      ctx.body = nodeStreamOf(response.body);
+      return;
+    }
     ctx.body = Buffer.from(await response.arrayBuffer());
   };
+}
+
+/**
+ * Yoga's response body (a WHATWG ReadableStream; Yoga's own ponyfill, which Node's Readable.fromWeb
+ * refuses) as a Node stream that Koa can pipe: each chunk is written as soon as it is read, and destroying
+ * the Node stream (the client went away) cancels the body, which ends the subscription behind it.
+ */
+function nodeStreamOf(body: ReadableStream<Uint8Array>): Readable {
+  const reader = body.getReader();
+  return new Readable({
+    read() {
+      reader.read().then(
+        ({ done, value }) => this.push(done ? null : Buffer.from(value)),
+        (err: unknown) => this.destroy(err instanceof Error ? err : new Error(String(err))),
+      );
+    },
+    destroy(err, callback) {
+      reader.cancel(err ?? undefined).then(
+        () => callback(err),
+        () => callback(err),
+      );
+    },
+  });
 }
