@@ -35,7 +35,15 @@ async function snapshot(schema: string) {
             (SELECT COUNT(*) FROM ${ident(schema)}.role_grants) AS grants,
             (SELECT version FROM ${ident(schema)}.access_state) AS version`,
   );
-  return JSON.stringify([tenants[0], identities[0], leads[0], access[0]]);
+  const work = await server.raw(
+    `SELECT (SELECT COUNT(*) FROM ${ident(schema)}.proposals) AS proposals,
+            (SELECT MAX(updated_at) FROM ${ident(schema)}.proposals) AS proposals_changed,
+            (SELECT COUNT(*) FROM ${ident(schema)}.activities) AS activities,
+            (SELECT MAX(due_at) FROM ${ident(schema)}.activities) AS last_due,
+            (SELECT COUNT(*) FROM ${ident(schema)}.lead_forms) AS forms,
+            (SELECT MAX(last_activity_at) FROM ${ident(schema)}.leads) AS lead_activity`,
+  );
+  return JSON.stringify([tenants[0], identities[0], leads[0], access[0], work[0]]);
 }
 
 let schema = '';
@@ -88,6 +96,43 @@ describe('npm start provisioning of the demo tenant', () => {
       'Tucson Sales',
     ]);
     expect(teams.reduce((s: number, t: { n: number }) => s + Number(t.n), 0)).toBe(300);
+  });
+
+  it('covers every module: proposals in every status with versions, activities of every kind, a lead form', async () => {
+    const [statuses] = await server.raw(
+      `SELECT status, COUNT(*) AS n, MAX(version) AS v FROM ${ident(schema)}.proposals GROUP BY status ORDER BY status`,
+    );
+    expect(statuses.map((r: { status: string }) => r.status).sort()).toEqual([
+      'accepted',
+      'draft',
+      'expired',
+      'rejected',
+      'sent',
+    ]);
+    expect(Math.max(...statuses.map((r: { v: number }) => Number(r.v)))).toBe(2);
+    const [[proposal]] = await server.raw(`SELECT result_json FROM ${ident(schema)}.proposals LIMIT 1`);
+    const result = JSON.parse(proposal.result_json);
+    expect(result.system.lines.length).toBeGreaterThanOrEqual(3);
+    expect(result.financing.map((f: { kind: string }) => f.kind)).toEqual(
+      expect.arrayContaining(['cash', 'loan']),
+    );
+    const [kinds] = await server.raw(
+      `SELECT kind, subject_type, COUNT(*) AS n FROM ${ident(schema)}.activities GROUP BY kind, subject_type`,
+    );
+    const seen = new Set(kinds.map((k: { kind: string; subject_type: string }) => k.kind));
+    expect([...seen].sort()).toEqual(['call', 'email', 'meeting', 'note', 'task']);
+    expect(new Set(kinds.map((k: { subject_type: string }) => k.subject_type))).toEqual(
+      new Set(['lead', 'account', 'opportunity']),
+    );
+    const [[tasks]] = await server.raw(
+      `SELECT SUM(due_at < NOW(3) AND completed_at IS NULL) AS overdue,
+              SUM(DATE(due_at) = UTC_DATE() AND completed_at IS NULL) AS today
+         FROM ${ident(schema)}.activities WHERE kind = 'task'`,
+    );
+    expect(Number(tasks.overdue)).toBeGreaterThan(0);
+    expect(Number(tasks.today)).toBeGreaterThan(0);
+    const [forms] = await server.raw(`SELECT name, enabled FROM ${ident(schema)}.lead_forms`);
+    expect(forms).toHaveLength(1);
   });
 
   it('a second start changes nothing', async () => {

@@ -5,7 +5,8 @@ import { createLocalDriver } from '@solar/operator/local/driver';
 import { createLocalCredentialStore } from '@solar/operator/local/credential-store';
 import { demoLeadTeam, seedDemoAccess } from './demo-access.js';
 import { demoLeads } from './demo-leads.js';
-import { seedDemoSales } from './demo-sales.js';
+import { demoSales, seedDemoSales } from './demo-sales.js';
+import { seedDemoWork } from './demo-work.js';
 
 export const DEMO_PASSWORD = 'SolarDemo-2026!';
 
@@ -140,6 +141,10 @@ export async function provisionDemo(o: {
           : 'demo users and leads already present',
       );
       o.onStep(await seedDemoSales(tenantDb, people));
+      const sales = demoSales(people);
+      o.onStep(
+        await seedDemoWork(tenantDb, { staff: people, ...sales, leads, now: Date.now() }, o.secretKey),
+      );
     } finally {
       await tenantDb.destroy();
     }

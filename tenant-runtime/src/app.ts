@@ -22,7 +22,12 @@ import {
 import { restHandler } from './engine/rest/rest-handler.js';
 import { configureProductionSource } from './modules/proposals/production-source.js';
 import { proposalPrintRoute } from './modules/proposals/proposal-print-route.js';
-import { graphqlModules, restRoutes, scopedTables } from './modules/index.js';
+import { formIntake } from './modules/forms/form-intake.js';
+import { fillTokenSigner } from './modules/forms/fill-token.js';
+import { graphqlModules, recordSources, restRoutes, scopedTables } from './modules/index.js';
+import { createChangeFeed, type ChangeFeed } from './engine/realtime/change-feed.js';
+import { realtimeGraphQL } from './engine/realtime/realtime-graphql.js';
+import { webhooksGraphQL } from './modules/webhooks/webhook-graphql.js';
 
 export interface RuntimeDeps {
   config: RuntimeConfig;
@@ -39,6 +44,8 @@ export interface Runtime {
   pools: TenantPools;
   /** members' effective permissions, cached per tenant + member */
   access: AccessResolver;
+  /** committed changes from Redis, for GraphQL subscriptions (one subscriber connection, per-tenant channels) */
+  changeFeed: ChangeFeed;
   /** closes every tenant pool (the platform pool belongs to the caller) */
   close(): Promise<void>;
 }
@@ -58,11 +65,25 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
   // outside production, a query on a row-scoped table that skipped the data-access layer throws
   const pools = config.NODE_ENV === 'production' ? tenantPools : guardPools(tenantPools, scopedTables);
   const access = createAccessResolver();
-  const directory = createTenantDirectory({
-    registry,
-    pools,
-    secretKey: parseKey(config.PLATFORM_SECRET_KEY),
-    logger,
+  const secretKey = parseKey(config.PLATFORM_SECRET_KEY);
+  const directory = createTenantDirectory({ registry, pools, secretKey, logger });
+
+  // subscriptions: committed changes from Redis, re-read under each subscriber's row scope
+  const changeFeed = createChangeFeed({ redisUrl: config.REDIS_URL, logger });
+  const realtime = realtimeGraphQL({
+    feed: changeFeed,
+    directory,
+    resolveActor: access.resolve,
+    scopedTables,
+    sources: recordSources,
+  });
+  // outbound webhooks admin API: secrets sealed with the platform key, targets checked against SSRF
+  const webhooks = webhooksGraphQL({
+    secretKey,
+    policy: {
+      allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+      requireHttps: config.NODE_ENV === 'production',
+    },
   });
 
   // PVWatts v8 when PVWATTS_API_KEY is set, else the labelled offline estimate
@@ -86,16 +107,18 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
         dedicatedTenantId: config.MODE === 'dedicated' ? config.TENANT_ID : undefined,
       }),
     )
+    // web-form submitters (forms:submit): their form only, acted on for its creator; never members
+    .use(formIntake({ access, signer: fillTokenSigner(secretKey), scopedTables }))
     // caller → member (created on first request) with cached permission scopes; disabled → 403
     .use(resolveAccess(access))
     // /api/v1 REST (same services, so the same row scope) and /api/v1/openapi.json
     .use(restHandler({ routes: restRoutes, scopedTables }))
-    // GET /proposals/:id/print: printable proposal HTML, under the same row scope
+    // GET /proposals/:id/print (HTML) and /print.pdf (PDF): the printable proposal, under the same row scope
     .use(proposalPrintRoute({ scopedTables }))
-    // POST/GET /graphql
+    // POST/GET /graphql (subscriptions stream as Server-Sent Events)
     .use(
       graphqlHandler({
-        modules: graphqlModules,
+        modules: [...graphqlModules, realtime, webhooks],
         scopedTables,
         maxBodyBytes: config.MAX_BODY_BYTES,
         production: config.NODE_ENV === 'production',
@@ -103,5 +126,15 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<Runtime> {
     )
     .use(notFound());
 
-  return { app, registry, pools, access, close: () => pools.close() };
+  return {
+    app,
+    registry,
+    pools,
+    access,
+    changeFeed,
+    close: async () => {
+      await changeFeed.close();
+      await pools.close();
+    },
+  };
 }

@@ -240,7 +240,52 @@ describe('/api/v1/openapi.json', () => {
     const { status, body: doc } = await api('analyst', 'GET', '/openapi.json');
     expect(status).toBe(200);
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/accounts', '/accounts/{id}', '/leads', '/leads/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/accounts',
+      '/accounts/{id}',
+      '/activities',
+      '/activities/{id}',
+      '/activities/{id}/complete',
+      '/contacts',
+      '/contacts/{id}',
+      '/leads',
+      '/leads/{id}',
+      '/opportunities',
+      '/opportunities/{id}',
+      '/opportunities/{id}/proposals',
+      '/opportunities/{id}/stage',
+      '/pipeline-stages',
+      '/proposals/{id}',
+      '/proposals/{id}/status',
+      '/proposals/{id}/versions',
+      '/sites',
+      '/sites/{id}',
+    ]);
+    // every operation: a unique operationId, a success answer with a schema (or 204), its path parameters
+    const ids = new Set<string>();
+    interface Operation {
+      operationId: string;
+      responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+      parameters: Array<{ in: string; name: string }>;
+      requestBody?: unknown;
+    }
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, Operation>>))
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+        expect(ids.has(op.operationId), `${where}: duplicate operationId`).toBe(false);
+        ids.add(op.operationId);
+        const success = Object.keys(op.responses).filter((s) => /^2/.test(s));
+        expect(success, where).toHaveLength(1);
+        if (success[0] !== '204')
+          expect(op.responses[success[0]!]!.content!['application/json']!.schema.$ref, where).toMatch(
+            /^#\/components\/schemas\//,
+          );
+        expect(op.responses['400'], where).toBeDefined();
+        const declared = op.parameters.filter((p) => p.in === 'path').map((p) => p.name);
+        expect(declared, where).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+        if (method === 'post' || method === 'patch') expect(op.requestBody, where).toBeDefined();
+      }
     expect(Object.keys(doc.paths['/leads/{id}']).sort()).toEqual(['delete', 'get', 'patch']);
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(10);

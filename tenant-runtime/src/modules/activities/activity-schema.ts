@@ -18,51 +18,81 @@ const subject = { subjectType: z.enum(SUBJECT_TYPES), subjectId: uuid('a record'
 /*
  * One schema per kind, each strict: a field that means nothing for the kind (a duration on a note) is
  * refused rather than silently dropped. Updates are validated by merging the patch into the stored activity
- * and parsing the result with the same schema, so the rules live here once.
+ * and parsing the result with the same schema, so the rules live here once. Built over a moment schema so
+ * REST can describe (and check) the same rules with ISO strings where GraphQL hands over Dates.
  */
-const call = z.strictObject({
-  kind: z.literal('call'),
-  ...subject,
-  callOutcome: z.enum(CALL_OUTCOMES, 'Say how the call went'),
-  durationSeconds: z.number().int('Whole seconds').min(0).max(86_400, 'At most a day').nullish(),
-  body: body.nullish(),
-});
-const email = z.strictObject({
-  kind: z.literal('email'),
-  ...subject,
-  emailDirection: z.enum(EMAIL_DIRECTIONS, 'Say whether it was sent or received'),
-  title: requiredText(200),
-  body: body.nullish(),
-});
-const meeting = z
-  .strictObject({
-    kind: z.literal('meeting'),
+function activitySchemas<M extends z.ZodType>(moment: M) {
+  type Moments = Partial<Record<'startsAt' | 'endsAt' | 'dueAt' | 'reminderAt', Date | string | null>>;
+  const after = (a: unknown, b: unknown) => new Date(a as Date | string) > new Date(b as Date | string);
+  const call = z.strictObject({
+    kind: z.literal('call'),
     ...subject,
-    title: requiredText(200),
-    startsAt: z.date('Required'),
-    endsAt: z.date('Required'),
+    callOutcome: z.enum(CALL_OUTCOMES, 'Say how the call went'),
+    durationSeconds: z.number().int('Whole seconds').min(0).max(86_400, 'At most a day').nullish(),
     body: body.nullish(),
-  })
-  .refine((m) => m.endsAt > m.startsAt, { path: ['endsAt'], message: 'Must be after the start' });
-const note = z.strictObject({ kind: z.literal('note'), ...subject, body: requiredText(20_000) });
-const task = z
-  .strictObject({
-    kind: z.literal('task'),
-    ...subject,
-    title: requiredText(200),
-    dueAt: z.date('Required'),
-    reminderAt: z.date().nullish(),
-    /** defaults to the member logging it */
-    assigneeId: uuid('a member').nullish(),
-    body: body.nullish(),
-  })
-  .refine((t) => !t.reminderAt || t.reminderAt <= t.dueAt, {
-    path: ['reminderAt'],
-    message: 'Must be at or before the due date',
   });
+  const email = z.strictObject({
+    kind: z.literal('email'),
+    ...subject,
+    emailDirection: z.enum(EMAIL_DIRECTIONS, 'Say whether it was sent or received'),
+    title: requiredText(200),
+    body: body.nullish(),
+  });
+  const meeting = z
+    .strictObject({
+      kind: z.literal('meeting'),
+      ...subject,
+      title: requiredText(200),
+      startsAt: moment,
+      endsAt: moment,
+      body: body.nullish(),
+    })
+    .refine((m: unknown) => after((m as Moments).endsAt, (m as Moments).startsAt), {
+      path: ['endsAt'],
+      message: 'Must be after the start',
+    });
+  const note = z.strictObject({ kind: z.literal('note'), ...subject, body: requiredText(20_000) });
+  const task = z
+    .strictObject({
+      kind: z.literal('task'),
+      ...subject,
+      title: requiredText(200),
+      dueAt: moment,
+      reminderAt: moment.nullish(),
+      /** defaults to the member logging it */
+      assigneeId: uuid('a member').nullish(),
+      body: body.nullish(),
+    })
+    .refine(
+      (t: unknown) =>
+        (t as Moments).reminderAt == null || !after((t as Moments).reminderAt, (t as Moments).dueAt),
+      {
+        path: ['reminderAt'],
+        message: 'Must be at or before the due date',
+      },
+    );
+  return z.discriminatedUnion('kind', [call, email, meeting, note, task]);
+}
 
-export const logActivityInputSchema = z.discriminatedUnion('kind', [call, email, meeting, note, task]);
+export const logActivityInputSchema = activitySchemas(z.date('Required'));
 export type LogActivityInput = z.output<typeof logActivityInputSchema>;
+
+/** The same rules with moments as ISO 8601 strings (REST bodies); convert with `momentsToDates`. */
+export const logActivityJsonSchema = activitySchemas(
+  z.iso.datetime({ offset: true, message: 'Must be an ISO 8601 date-time' }),
+);
+
+/** The fields that hold a moment. */
+export const MOMENT_FIELDS = ['startsAt', 'endsAt', 'dueAt', 'reminderAt'] as const;
+
+/** A JSON body's ISO strings → Dates, for the services (which validate them again). */
+export function momentsToDates(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const field of MOMENT_FIELDS)
+    if (typeof out[field] === 'string') out[field] = new Date(out[field] as string);
+  return out;
+}
 
 /** Fields changed in place; kind and subject never change. */
 export const updateActivityInputSchema = z

@@ -47,6 +47,25 @@ const whereOf = (f: AccountFilterQuery) => (qb: Knex.QueryBuilder) => {
   }
 };
 
+export interface ChildFilterQuery {
+  accountId?: string;
+  /** contacts: last name or email prefix; sites: city or label prefix */
+  search?: string;
+}
+
+const childWhereOf =
+  (table: typeof contactsTable | typeof sitesTable, f: ChildFilterQuery) => (qb: Knex.QueryBuilder) => {
+    const t = table.name;
+    if (f.accountId) qb.where(`${t}.account_id`, f.accountId);
+    if (f.search) {
+      const p = prefixPattern(f.search);
+      const [a, b] = t === 'contacts' ? ['last_name', 'email'] : ['city', 'label'];
+      qb.where((or) =>
+        or.whereRaw(`${t}.${a} LIKE ? ESCAPE ?`, [p, '!']).orWhereRaw(`${t}.${b} LIKE ? ESCAPE ?`, [p, '!']),
+      );
+    }
+  };
+
 const SORTS: Record<'created_at' | 'name', string> = {
   // ids are UUIDv7, so id order is creation order (and a string key the cursor carries exactly)
   created_at: 'accounts.id',
@@ -214,6 +233,25 @@ export function customerRepository(data: DataAccess) {
           .whereIn('sites.account_id', [...accountIds])
           .orderBy('sites.id', 'asc')) as Row[]
       ).map(toSite);
+    },
+
+    /** A page of contacts or sites, newest first, optionally of one account and/or matching a prefix. */
+    async listChildren<T>(
+      table: typeof contactsTable | typeof sitesTable,
+      q: { first: number; after?: string | null; filter: ChildFilterQuery },
+      present: (row: Row) => T,
+    ): Promise<{ nodes: T[]; cursors: string[]; hasNextPage: boolean; totalCount: number }> {
+      const where = childWhereOf(table, q.filter);
+      const [page, totalCount] = await Promise.all([
+        sortedPage(data, table, { first: q.first, after: q.after ?? null, where, sort: null }),
+        data.count(table, where),
+      ]);
+      return {
+        nodes: page.rows.map(present),
+        cursors: page.cursors,
+        hasNextPage: page.hasNextPage,
+        totalCount,
+      };
     },
 
     async listAccounts(q: {

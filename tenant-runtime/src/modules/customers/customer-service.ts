@@ -1,8 +1,9 @@
 import { NotFound, ValidationFailed } from '@solar/common';
 import { v7 as uuidv7 } from 'uuid';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RequestContext } from '../../engine/context.js';
-import type { Connection } from '../../engine/graphql/connection.js';
+import type { Row } from '../../engine/data/data-access.js';
+import { connectionArgsSchema, type Connection } from '../../engine/graphql/connection.js';
 import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import { UUID } from '../../engine/validation/fields.js';
 import { customerRepository } from './customer-repository.js';
@@ -19,6 +20,7 @@ import {
   type Contact,
   type Site,
 } from './customer-schema.js';
+import { toContact, toSite } from './customer-rows.js';
 import { contactsTable, sitesTable } from './customer-tables.js';
 import { toSortedConnection } from './sorted-page.js';
 
@@ -113,6 +115,18 @@ export async function assignAccount(rc: RequestContext, id: string, rawInput: un
   return account;
 }
 
+/** A contact or site change is also a change to its account: both tags are invalidated downstream. */
+async function childEvent(
+  data: RequestContext['data'],
+  rc: RequestContext,
+  type: string,
+  entityType: 'Contact' | 'Site',
+  id: string,
+  accountId: string,
+) {
+  await recordEvent(data, originOf(rc), { type, entityType, entityId: id, payload: { accountId } });
+}
+
 export async function addContact(rc: RequestContext, accountId: string, rawInput: unknown): Promise<Contact> {
   const input = parse(contactInputSchema, rawInput, ['input']);
   requireId(accountId, 'account');
@@ -120,6 +134,7 @@ export async function addContact(rc: RequestContext, accountId: string, rawInput
   await rc.data.transaction(async (data) => {
     const repo = customerRepository(data);
     await repo.insertContact(id, await repo.touchAccount(accountId), input);
+    await childEvent(data, rc, 'contact.created', 'Contact', id, accountId);
   });
   return (await customerRepository(rc.data).findContact(id))!;
 }
@@ -127,12 +142,21 @@ export async function addContact(rc: RequestContext, accountId: string, rawInput
 export async function updateContact(rc: RequestContext, id: string, rawInput: unknown): Promise<Contact> {
   const input = parse(updateContactInputSchema, rawInput, ['input']);
   requireId(id, 'contact');
-  return rc.data.transaction((data) => customerRepository(data).updateContact(id, input));
+  return rc.data.transaction(async (data) => {
+    const contact = await customerRepository(data).updateContact(id, input);
+    await childEvent(data, rc, 'contact.updated', 'Contact', id, contact.accountId);
+    return contact;
+  });
 }
 
 export async function removeContact(rc: RequestContext, id: string): Promise<string> {
   requireId(id, 'contact');
-  await rc.data.transaction((data) => customerRepository(data).removeChild(contactsTable, id));
+  await rc.data.transaction(async (data) => {
+    const repo = customerRepository(data);
+    const contact = await repo.findContact(id);
+    await repo.removeChild(contactsTable, id);
+    await childEvent(data, rc, 'contact.removed', 'Contact', id, contact!.accountId);
+  });
   return id;
 }
 
@@ -143,6 +167,7 @@ export async function addSite(rc: RequestContext, accountId: string, rawInput: u
   await rc.data.transaction(async (data) => {
     const repo = customerRepository(data);
     await repo.insertSite(id, await repo.touchAccount(accountId), input);
+    await childEvent(data, rc, 'site.created', 'Site', id, accountId);
   });
   return (await customerRepository(rc.data).findSite(id))!;
 }
@@ -150,11 +175,59 @@ export async function addSite(rc: RequestContext, accountId: string, rawInput: u
 export async function updateSite(rc: RequestContext, id: string, rawInput: unknown): Promise<Site> {
   const input = parse(updateSiteInputSchema, rawInput, ['input']);
   requireId(id, 'site');
-  return customerRepository(rc.data).updateSite(id, input);
+  return rc.data.transaction(async (data) => {
+    const site = await customerRepository(data).updateSite(id, input);
+    await childEvent(data, rc, 'site.updated', 'Site', id, site.accountId);
+    return site;
+  });
 }
 
 export async function removeSite(rc: RequestContext, id: string): Promise<string> {
   requireId(id, 'site');
-  await rc.data.transaction((data) => customerRepository(data).removeChild(sitesTable, id));
+  await rc.data.transaction(async (data) => {
+    const repo = customerRepository(data);
+    const site = await repo.findSite(id);
+    await repo.removeChild(sitesTable, id);
+    await childEvent(data, rc, 'site.removed', 'Site', id, site!.accountId);
+  });
   return id;
 }
+
+export const listChildrenArgsSchema = connectionArgsSchema.extend({
+  filter: z
+    .object({
+      accountId: z.uuid('Must be an account id').nullish(),
+      search: z.string().trim().max(100, 'At most 100 characters').nullish(),
+    })
+    .nullish(),
+});
+
+async function listChildren<T>(
+  rc: RequestContext,
+  table: typeof contactsTable | typeof sitesTable,
+  rawArgs: unknown,
+  present: (row: Row) => T,
+): Promise<Connection<T>> {
+  const { first, after, filter } = parse(listChildrenArgsSchema, rawArgs, []);
+  const page = await customerRepository(rc.data).listChildren(
+    table,
+    {
+      first,
+      after: after ?? null,
+      filter: {
+        ...(filter?.accountId ? { accountId: filter.accountId } : {}),
+        ...(filter?.search ? { search: filter.search } : {}),
+      },
+    },
+    present,
+  );
+  return toSortedConnection(page.nodes, { ...page, after });
+}
+
+/** Contacts the caller can see (those of accounts they can see), newest first. */
+export const listContacts = (rc: RequestContext, rawArgs: unknown): Promise<Connection<Contact>> =>
+  listChildren(rc, contactsTable, rawArgs, toContact);
+
+/** Sites the caller can see (those of accounts they can see), newest first. */
+export const listSites = (rc: RequestContext, rawArgs: unknown): Promise<Connection<Site>> =>
+  listChildren(rc, sitesTable, rawArgs, toSite);

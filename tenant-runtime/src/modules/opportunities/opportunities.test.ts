@@ -13,6 +13,7 @@ const LIST = `query($first: Int, $after: String, $filter: OpportunityFilter, $so
   opportunities(first: $first, after: $after, filter: $filter, sort: $sort) {
     totalCount edges { node { id name amount expectedCloseDate } } pageInfo { hasNextPage endCursor } } }`;
 const NESTED = `{ opportunities(first: 60) { edges { node { id account { name sites { id } } site { id } stage { name } stageHistory { id } } } } }`;
+const WITH_LEADS = `{ opportunities(first: 60) { edges { node { id lead { id } } } } }`;
 
 let org: SalesOrg;
 const acct = {} as Record<'rep1' | 'rep2' | 'mgr', { id: string; siteId: string }>;
@@ -217,19 +218,32 @@ describe('nested relations', () => {
     });
     let queries = 0;
     pool.on('query', () => void queries++);
-    const count = async () => {
+    const count = async (query = NESTED) => {
       queries = 0;
-      const data = await org.ok('admin', NESTED);
-      return { queries, n: data.opportunities.edges.length as number };
+      const data = await org.ok('admin', query);
+      const edges = data.opportunities.edges as Array<{ node: { lead?: { id: string } | null } }>;
+      return { queries, n: edges.length, leads: edges.filter((e) => e.node.lead).length };
     };
     const small = await count();
+    let smallWithLeads = { queries: 0, n: 0, leads: 0 };
     const accounts = await Promise.all(Array.from({ length: 5 }, (_, i) => newAccount('mgr', `Bulk ${i}`)));
-    for (let i = 0; small.n + i < 55; i++) {
+    for (let i = 0; i < Math.max(50, 55 - small.n); i++) {
       const a = accounts[i % accounts.length]!;
-      await newOpp('mgr', { name: `Bulk ${i}`, accountId: a.id, siteId: a.siteId });
+      // each from its own lead, so Opportunity.lead must batch too
+      const lead = (
+        await org.ok('mgr', `mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id } } }`, {
+          i: { firstName: `Bulk${i}`, lastName: 'Lead', source: 'REFERRAL' },
+        })
+      ).createLead.lead.id as string;
+      await newOpp('mgr', { name: `Bulk ${i}`, accountId: a.id, siteId: a.siteId, leadId: lead });
+      if (i === 1) smallWithLeads = await count(WITH_LEADS);
     }
     const big = await count();
     expect(big.n).toBeGreaterThanOrEqual(50);
+    const bigWithLeads = await count(WITH_LEADS);
+    expect(bigWithLeads.leads).toBeGreaterThanOrEqual(50);
+    expect(smallWithLeads.leads).toBe(2);
+    expect(bigWithLeads.queries).toBe(smallWithLeads.queries);
     expect(big.queries).toBe(small.queries);
   });
 });

@@ -20,9 +20,14 @@ export function opportunityLoaders(rc: RequestContext): OpportunityLoaders {
   const leads = leadRepository(rc.data);
   const opps = opportunityRepository(rc.data);
   loaders = {
-    // leads export no batch read yet, so this is one scoped read per distinct lead (deduplicated per
-    // request); switch to a leads batch read once lead-repository offers one
-    lead: new DataLoader(async (ids: readonly string[]) => Promise.all(ids.map((id) => leads.findById(id)))),
+    // one scoped read for every lead a page of opportunities points at; hidden leads load as null
+    lead: new DataLoader(
+      async (ids: readonly string[]) => {
+        const found = new Map((await leads.byIds(ids)).map((l) => [l.id, l]));
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { maxBatchSize: 500 },
+    ),
     history: new DataLoader(async (ids: readonly string[]) => {
       const all = await opps.historyOf(ids);
       return ids.map((id) => all.filter((h) => h.opportunityId === id));

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '@solar/common';
+import { ValidationFailed } from '@solar/common/errors';
 import { evaluateFinancing, type FinancingResult } from './financing.js';
 import { priceSystem, type PriceBreakdown } from './pricing.js';
 import {

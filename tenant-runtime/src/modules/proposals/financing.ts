@@ -1,4 +1,4 @@
-import { ValidationFailed } from '@solar/common';
+import { ValidationFailed } from '@solar/common/errors';
 import { amortize, monthlyPayment } from './amortization.js';
 import { roundCents } from './money.js';
 import type { FinancingOption, LoanOption } from './proposal-schema.js';

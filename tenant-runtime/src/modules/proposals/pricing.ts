@@ -1,4 +1,4 @@
-import { ValidationFailed } from '@solar/common';
+import { ValidationFailed } from '@solar/common/errors';
 import { round2, roundCents } from './money.js';
 import type { IncentivesInput, PricingInput, Rebate } from './proposal-schema.js';
 import type { SystemSize } from './system-size.js';

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '@solar/common';
+import { ValidationFailed } from '@solar/common/errors';
 import { z } from 'zod';
 import type { ComputedProposal } from './compute-proposal.js';
 import type { FinancingResult } from './financing.js';
@@ -42,19 +42,19 @@ export function escapeHtml(value: unknown): string {
 }
 const e = escapeHtml;
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const COLORS = ['#1f6feb', '#d97706', '#059669', '#9333ea', '#dc2626', '#0891b2'];
-const KIND_NAMES: Record<FinancingResult['kind'], string> = {
+export const KIND_NAMES: Record<FinancingResult['kind'], string> = {
   cash: 'Cash',
   loan: 'Loan',
   lease: 'Lease',
   ppa: 'PPA',
 };
 
-const fmtDate = (d: Date) =>
+export const fmtDate = (d: Date) =>
   d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-const fmtKwh = (v: number) => `${Math.round(v).toLocaleString('en-US')} kWh`;
-const fmtPct = (v: number) => `${Math.round(v * 10_000) / 100} %`;
+export const fmtKwh = (v: number) => `${Math.round(v).toLocaleString('en-US')} kWh`;
+export const fmtPct = (v: number) => `${Math.round(v * 10_000) / 100} %`;
 
 /**
  * A self-contained printable proposal (no external assets, no scripts): company header, customer and site,
@@ -183,28 +183,33 @@ ${meta.terms ? `<section><h2>Terms</h2><p class="muted">${e(meta.terms).replace(
 `;
 }
 
+/** When an option pays for itself, in words. */
+export const paybackText = (f: FinancingResult, years: number) =>
+  f.paybackYear === null
+    ? `not within ${years} years`
+    : f.paybackYear === 0
+      ? 'from day one'
+      : `${f.paybackYears} years`;
+
+/** What an option's headline payment means. */
+export const paymentCaption = (f: FinancingResult) =>
+  f.kind === 'ppa'
+    ? 'average first-year bill'
+    : f.kind === 'lease'
+      ? 'first-year payment'
+      : `${f.termMonths} months at ${fmtPct(f.apr ?? 0)} APR`;
+
 function optionCard(f: FinancingResult, i: number, years: number): string {
   const color = COLORS[i % COLORS.length];
   const monthly =
     f.monthlyPaymentCents === null
       ? `<div class="big">${formatUsd(f.upfrontCents)}</div><div class="muted">paid at signing</div>`
-      : `<div class="big">${formatUsd(f.monthlyPaymentCents)}/mo</div><div class="muted">${
-          f.kind === 'ppa'
-            ? 'average first-year bill'
-            : f.kind === 'lease'
-              ? 'first-year payment'
-              : `${f.termMonths} months at ${fmtPct(f.apr ?? 0)} APR`
-        }</div>`;
+      : `<div class="big">${formatUsd(f.monthlyPaymentCents)}/mo</div><div class="muted">${paymentCaption(f)}</div>`;
   const paydown =
     f.paydown && f.monthlyPaymentAfterPaydownCents !== null
       ? `<div class="muted">${formatUsd(f.monthlyPaymentAfterPaydownCents)}/mo after paying ${formatUsd(f.paydown.amountCents)} in month ${f.paydown.month}</div>`
       : '';
-  const payback =
-    f.paybackYear === null
-      ? `not within ${years} years`
-      : f.paybackYear === 0
-        ? 'from day one'
-        : `${f.paybackYears} years`;
+  const payback = paybackText(f, years);
   return `<div class="option" style="border-top:4px solid ${color}">
     <h3>${e(f.label)}${f.label.toLowerCase().includes(KIND_NAMES[f.kind].toLowerCase()) ? '' : ` <span class="muted">${KIND_NAMES[f.kind]}</span>`}</h3>
     ${monthly}${paydown}

@@ -1,4 +1,4 @@
-import { Conflict, ValidationFailed } from '@solar/common';
+import { Conflict, ValidationFailed } from '@solar/common/errors';
 
 export const PROPOSAL_STATUSES = ['draft', 'sent', 'accepted', 'rejected', 'expired'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];

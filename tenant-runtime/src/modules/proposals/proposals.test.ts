@@ -209,3 +209,39 @@ describe('the printable proposal', () => {
     expect((await get(null)).status).toBe(401);
   });
 });
+
+/** The text a PDF viewer would show: every string drawn by the content streams (pdfkit writes hex strings). */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const shown = [...raw.matchAll(/\[((?:<[0-9a-f]*>|[-\d.\s])*)\]\s*TJ/g)].map((m) =>
+    [...m[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''),
+  );
+  return shown.join('\n');
+}
+
+describe('the proposal as PDF', () => {
+  it('is a real PDF with the customer, the site and each monthly payment as text; hidden → 404', async () => {
+    const p = (await org.ok('rep2', LIST, { o: opp.rep2 })).proposals[0];
+    const figures = (await org.ok('rep2', GET, { id: p.id })).proposal;
+    const get = async (who: Who) =>
+      fetch(`${org.rt.url}/proposals/${p.id}/print.pdf`, {
+        headers: { authorization: `Bearer ${await org.rt.tokenFor(org.tenant, { sub: U[who] })}` },
+      });
+    const res = await get('rep2');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.subarray(-6).toString('latin1')).toContain('%%EOF');
+    const text = pdfText(pdf);
+    expect(text).toContain('Garcia rep2');
+    expect(text).toContain('12 Sun St, Phoenix');
+    expect(text).toContain('offline estimate');
+    const loan = figures.financing.find((f: { kind: string }) => f.kind.toLowerCase() === 'loan');
+    const monthly = `$${loan.monthlyPayment.toLocaleString('en-US', { minimumFractionDigits: 2 })}/mo`;
+    expect(text).toContain(monthly);
+    expect(text).toContain('Net cost after incentives');
+    expect((await get('rep1')).status).toBe(404);
+  });
+});

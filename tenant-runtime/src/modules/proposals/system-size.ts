@@ -1,4 +1,4 @@
-import { ValidationFailed, type FieldErrors } from '@solar/common';
+import { ValidationFailed, type FieldErrors } from '@solar/common/errors';
 import type { CatalogueItem, SystemDesign } from './proposal-schema.js';
 
 /** One design line joined to its catalogue item. */
