@@ -173,8 +173,16 @@ function bind(options: DataAccessOptions): Bound {
         rows = result;
       } else {
         const qb = select(table);
-        // a wide scope: walking the primary key newest first finds the page within a few hundred rows
-        if (plan.kind === 'primary') qb.from(db.raw('?? FORCE INDEX (PRIMARY)', [table.name]));
+        if (plan.kind === 'primary' && table.newestFirstScopeIndex) {
+          // a wide scope: walk (id DESC, unit, owner) newest first; the scope is checked inside the index
+          // (index condition pushdown), so only rows that pass are read. Pushdown needs a range scan, hence a
+          // lower bound on the first page too (every id is a non-empty string).
+          qb.from(db.raw('?? FORCE INDEX (??)', [table.name, table.newestFirstScopeIndex]));
+          if (beforeId === undefined) qb.where(id, '>', '');
+        } else if (plan.kind === 'primary') {
+          // a wide scope: walking the primary key newest first finds the page within a few hundred rows
+          qb.from(db.raw('?? FORCE INDEX (PRIMARY)', [table.name]));
+        }
         rows = (await page(qb)) as Row[];
       }
       return { rows: rows.slice(0, first), hasNextPage: rows.length > first };

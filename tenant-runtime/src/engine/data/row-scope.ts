@@ -47,8 +47,10 @@ export const MAX_PAGE_BRANCHES = 3;
  * - `branches`: one predicate per unit (and one for own). Each branch walks (unit_id, id) or (owner_id, id)
  *   backwards, index-only, and stops after `limit` ids; the union is sorted and cut. A plain
  *   `IN (…) OR owner = ?` makes MySQL merge both indexes and sort every matching row before the LIMIT.
- * - `primary`: many units, so a wide share of the rows: walk the primary key newest first and filter
- *   (FORCE INDEX, as the optimiser otherwise prefers that index merge and sort).
+ * - `primary`: many units, so a wide share of the rows: walk newest first and filter — the table's
+ *   `newestFirstScopeIndex` (id DESC, unit, owner) when it has one, checking the scope inside the index so
+ *   only passing rows are read (leads, branch manager: ~1.6× the raw page instead of ~1.7–1.85×), else the
+ *   primary key (FORCE INDEX either way, as the optimiser otherwise prefers that index merge and sort).
  */
 export type PagePlan =
   | { kind: 'single' }

@@ -11,6 +11,11 @@ export interface TableSpec {
   ownerColumn?: string;
   /** Column holding the owning org unit; scopes `unit`/`subtree` filter on it. */
   unitColumn?: string;
+  /**
+   * An index on (id DESC, unit, owner), if the table has one: newest-first pages under a wide scope walk it
+   * and check the scope inside the index, reading only rows that pass (see `pageNewestFirst`).
+   */
+  newestFirstScopeIndex?: string;
 }
 
 /** A table whose rows are scoped by owner and unit. */

@@ -19,6 +19,7 @@ export const leadsTable = defineTable({
   resource: 'leads',
   ownerColumn: 'owner_id',
   unitColumn: 'unit_id',
+  newestFirstScopeIndex: 'leads_newest_scope_index',
 });
 
 /** API field → column, for updates. */
