@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { AppContext } from '../http/koa.js';
+import { isEventStream } from '../proxy/event-stream.js';
 import { toUpstreamError } from '../proxy/upstream-errors.js';
 import { etagOf } from './etag.js';
 import type { CachedAnswer } from './cache-store.js';
@@ -24,6 +25,9 @@ export async function captureAnswer(ctx: AppContext, maxBytes: number): Promise<
   if (ctx.res.hasHeader('set-cookie')) return { cacheable: false, reason: 'set-cookie' };
   if (/\bno-store\b/i.test(String(ctx.res.getHeader('cache-control') ?? '')))
     return { cacheable: false, reason: 'no-store' };
+  // a live stream would be read here forever
+  if (isEventStream(ctx.res.getHeader('content-type') as string | undefined))
+    return { cacheable: false, reason: 'event stream' };
 
   const body = await bufferBody(ctx, maxBytes);
   if (!body) return { cacheable: false, reason: 'body too large or not bufferable' };

@@ -5,18 +5,20 @@ import { Writable } from 'node:stream';
 import {
   generateInternalKeys,
   importInternalKey,
-  signInternalToken,
   verifyInternalToken,
   type InternalClaims,
 } from '@solar/common';
 import { pino, type Logger } from 'pino';
 import { request } from 'undici';
 import { errorHandler } from '../http/error-handler.js';
-import { createKoa, type Middleware } from '../http/koa.js';
+import { createKoa } from '../http/koa.js';
 import { requestId } from '../http/request-id.js';
 import { requestLog } from '../http/request-log.js';
 import { createIdentity } from '../identity/create-identity.js';
-import { graphqlRoutes } from '../proxy/graphql-routes.js';
+import { createCallerLiveness } from '../proxy/caller-liveness.js';
+import { createForwarder } from '../proxy/forward-to-runtime.js';
+import { createRuntimeBreakers } from '../proxy/runtime-breakers.js';
+import { runtimeRoutes } from '../proxy/runtime-routes.js';
 import { createUpstreamPools, type UpstreamPools } from '../proxy/upstream-pools.js';
 import { connectRedis, type Redis } from '../redis/redis-client.js';
 import { deriveAccessTokenKey } from '../sessions/access-token.js';
@@ -28,13 +30,13 @@ import { createTestPlatformDb, type TestPlatformDb } from '../testing/platform-d
 import { startChangeSubscriber, type ChangeSubscriber } from './change-subscriber.js';
 import { createEdgeCacheStore, type EdgeCacheStore } from './cache-store.js';
 import { edgeCache } from './edge-cache.js';
+import { CACHE_TAGS_HEADER } from './response-tags.js';
 import type { ViewerScope } from './viewer-scope.js';
 
 /**
  * Test bench for the edge cache: the real front-door chain (tenant resolution, session authentication,
- * the /graphql proxy) with the edge cache mounted before the routes, in front of a real HTTP upstream that
- * answers from the verified internal token, so a test sees whose answer it got. /api/v1 is forwarded by a
- * plain pass-through route standing in for the REST proxy (not built yet).
+ * the /graphql and /api/v1 proxy) with the edge cache mounted before the routes, in front of a real HTTP
+ * upstream that answers from the verified internal token, so a test sees whose answer it got.
  */
 const BASE_DOMAIN = 'edge.test';
 const SECRET = randomBytes(32).toString('base64');
@@ -153,8 +155,19 @@ export async function startEdgeFixture(): Promise<EdgeFixture> {
         }),
       );
       app.use(edgeCache({ store, redis, logger, ...(viewerScope ? { viewerScope } : {}) }));
-      app.use(graphqlRoutes({ pools, internalKey: privateKey, timeoutMs: 5_000 }).routes());
-      app.use(restPassThrough(pools, privateKey));
+      const forward = createForwarder({
+        pools,
+        internalKey: privateKey,
+        timeoutMs: 5_000,
+        breakers: createRuntimeBreakers(
+          { errorPercent: 50, minRequests: 10, windowMs: 10_000, resetMs: 10_000 },
+          { retries: 0, delayMs: 0 },
+        ),
+        liveness: createCallerLiveness(platform.db, 1_000),
+        eventStreams: { heartbeatMs: 15_000, maxDurationMs: 60_000 },
+        alsoReturned: [CACHE_TAGS_HEADER],
+      });
+      app.use(runtimeRoutes({ forward }).routes());
       const server = await listen(createServer(app.callback()));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const door: FrontDoor = {
@@ -192,45 +205,6 @@ export async function startEdgeFixture(): Promise<EdgeFixture> {
     },
   };
   return fixture;
-}
-
-/** GET /api/v1/** forwarded with every upstream header, as a REST proxy that passes Set-Cookie would. */
-function restPassThrough(pools: UpstreamPools, privateKey: CryptoKey): Middleware {
-  return async (ctx, next) => {
-    if (ctx.method !== 'GET' || !ctx.path.startsWith('/api/v1/')) return next();
-    const tenant = ctx.state.tenant!;
-    const principal = ctx.state.principal;
-    if (!principal) {
-      ctx.status = 401;
-      ctx.body = { error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } };
-      return;
-    }
-    const token = await signInternalToken(
-      {
-        tid: tenant.id,
-        tslug: tenant.slug,
-        sub: principal.identityId,
-        sid: principal.sessionId,
-        scopes: ['*'],
-      },
-      privateKey,
-    );
-    const { pool } = pools.forEndpoint(tenant.endpoint!);
-    const res = await pool.request({
-      method: 'GET',
-      path: `${ctx.path}${ctx.querystring ? `?${ctx.querystring}` : ''}`,
-      headers: { authorization: `Bearer ${token}` },
-    });
-    ctx.status = res.statusCode;
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (
-        value !== undefined &&
-        !['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)
-      )
-        ctx.set(name, value);
-    }
-    ctx.body = res.body;
-  };
 }
 
 /**
@@ -297,8 +271,6 @@ async function startUpstream(
 function listen(server: Server): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
-
-type CryptoKey = Awaited<ReturnType<typeof importInternalKey>>;
 
 /** GraphQL GET path for a persisted operation id with variables. */
 export const persisted = (id: string, variables: Record<string, unknown> = {}) =>

@@ -37,7 +37,7 @@ describe('edge cache', () => {
     expect(miss.status).toBe(200);
     expect(miss.headers['x-edge-cache']).toBe('MISS');
     expect(miss.headers['cache-control']).toBe('private, max-age=0, must-revalidate');
-    expect(miss.headers['vary']).toBe('Cookie, Authorization, X-Tenant, Accept');
+    expect(miss.headers['vary']).toBe('Cookie, Authorization, X-Tenant, Accept, Origin');
     const etag = miss.headers['etag'] as string;
     expect(etag).toMatch(/^"[\w-]{32}"$/);
 
@@ -123,14 +123,8 @@ describe('edge cache', () => {
     expect(JSON.parse(second.text)).toEqual({ id: 'rest-1', tenant: ana.tenantId, user: expect.any(String) });
   });
 
-  it('never caches answers with GraphQL errors, Set-Cookie, no-store, or a non-200 status', async () => {
-    const uncacheable = [
-      persisted('failing'),
-      persisted('private'),
-      '/api/v1/cookie',
-      '/api/v1/broken',
-      persisted('nope'),
-    ];
+  it('never caches answers with GraphQL errors, no-store, or a non-200 status', async () => {
+    const uncacheable = [persisted('failing'), persisted('private'), '/api/v1/broken', persisted('nope')];
     for (const path of uncacheable) {
       const first = await door.get(ana, path);
       const second = await door.get(ana, path);
@@ -139,8 +133,21 @@ describe('edge cache', () => {
       expect(first.text, path).toBe(second.text);
     }
     expect(fx.upstreamCalls).toHaveLength(uncacheable.length * 2);
-    // and the upstream's cookie still reaches the client, untouched
-    expect((await door.get(ana, '/api/v1/cookie')).headers['set-cookie']).toBe('tracking=1');
+  });
+
+  it("never passes the runtime's Set-Cookie on, cached or not", async () => {
+    const first = await door.get(ana, '/api/v1/cookie');
+    const second = await door.get(ana, '/api/v1/cookie');
+    expect([first.headers['set-cookie'], second.headers['set-cookie']]).toEqual([undefined, undefined]);
+    expect(second.headers['x-edge-cache']).toBe('HIT');
+  });
+
+  it('never caches or buffers an event stream', async () => {
+    const stream = await door.get(ana, '/api/v1/leads/sse-1', { accept: 'text/event-stream' });
+    expect(stream.headers['x-edge-cache']).toBeUndefined();
+    const again = await door.get(ana, '/api/v1/leads/sse-1', { accept: 'text/event-stream' });
+    expect(again.headers['x-edge-cache']).toBeUndefined();
+    expect(fx.upstreamCalls).toHaveLength(2);
   });
 
   it('does not cache ad-hoc (non-persisted) GraphQL GETs or POSTs', async () => {

@@ -13,8 +13,11 @@ import { userViewerScope, type ViewerScope } from './viewer-scope.js';
 export const EDGE_CACHE_HEADER = 'X-Edge-Cache';
 /** Browsers keep the answer but ask again every time (If-None-Match); shared caches never keep it. */
 export const CACHE_CONTROL = 'private, max-age=0, must-revalidate';
-/** Accept as well: the key includes it, so the browser must not reuse one representation for another. */
-export const VARY = 'Cookie, Authorization, X-Tenant, Accept';
+/**
+ * Accept as well: the key includes it, so the browser must not reuse one representation for another; and
+ * Origin, because the CORS headers (http/cors.ts) differ by it.
+ */
+export const VARY = 'Cookie, Authorization, X-Tenant, Accept, Origin';
 
 export interface EdgeCacheOptions {
   store: EdgeCacheStore;
@@ -48,6 +51,8 @@ export function edgeCache(options: EdgeCacheOptions): Middleware {
 
   const middleware: Middleware = async (ctx, next) => {
     if (ctx.method !== 'GET') return next();
+    // an event stream (GraphQL subscription over SSE) is live: never looked up, never kept
+    if (/\btext\/event-stream\b/i.test(ctx.get('accept'))) return next();
     const params = new URLSearchParams(ctx.querystring);
     if (!isCacheableRequest(ctx, params)) return next();
     const tenant = ctx.state.tenant;

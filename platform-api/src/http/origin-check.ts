@@ -1,5 +1,7 @@
 import { AppError, type Knex } from '@solar/common';
 import { audit } from '../audit/security-events.js';
+import type { TenantRegistry } from '../tenancy/tenant-registry.js';
+import { isAllowedOrigin } from './cors.js';
 import type { AppContext, Middleware } from './koa.js';
 
 export class CrossSiteRequestRefused extends AppError {
@@ -17,17 +19,30 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * ride on the browser's session cookie must come from this host's own origin or a TRUSTED_ORIGINS entry.
  * The browser's `Origin` is checked, else `Referer`; `Sec-Fetch-Site: cross-site` is refused outright.
  * A request with neither header is not from a browser page (the web app's server, curl) and passes.
+ * The request's tenant's own CORS origins are trusted too — for that tenant only: a session is only valid
+ * on its own tenant, so another tenant's list can never vouch for it.
  * Bearer clients (an Authorization header or X-Session-Mode: bearer) are exempt: a cross-site page cannot
- * set those headers without a CORS preflight, which this server never grants.
+ * set those headers without a CORS preflight, which this server grants only to the tenant's listed origins.
  */
-export function originCheck(options: { db: Knex; trustedOrigins: readonly string[] }): Middleware {
+export function originCheck(options: {
+  db: Knex;
+  trustedOrigins: readonly string[];
+  /** the request's tenant's CORS origins count as trusted for that tenant only (see http/cors.ts) */
+  registry?: Pick<TenantRegistry, 'corsOrigins'>;
+}): Middleware {
   const trusted = new Set(options.trustedOrigins);
+  const { registry } = options;
   return async (ctx, next) => {
     if (SAFE_METHODS.has(ctx.method) || isBearerClient(ctx)) return next();
     const claimed = claimedOrigin(ctx);
     const ownOrigin = `${ctx.protocol}://${ctx.host}`.toLowerCase();
     const crossSite = ctx.get('Sec-Fetch-Site').toLowerCase() === 'cross-site';
-    const allowed = claimed === undefined ? !crossSite : claimed === ownOrigin || trusted.has(claimed);
+    const allowed =
+      claimed === undefined
+        ? !crossSite
+        : claimed === ownOrigin ||
+          trusted.has(claimed) ||
+          (registry !== undefined && (await isAllowedOrigin(ctx, registry, claimed)));
     if (!allowed) {
       ctx.state.log.warn({ event: 'csrf_refused', origin: claimed ?? null }, 'cross-site request refused');
       await audit(options.db, ctx, {

@@ -16,6 +16,8 @@ export interface RequestState {
   traceId?: string;
   /** body-limit middleware: the request body, read in full but never beyond MAX_BODY_BYTES */
   rawBody?: Buffer;
+  /** body-limit middleware: a route with its own, larger limit reads its body itself (requestBody) */
+  deferredBodyMaxBytes?: number | undefined;
   /** tenant-resolution middleware; absent when the request named no tenant */
   tenant?: RegistryTenant;
   /** authentication middleware; absent when no valid session was presented for this tenant */

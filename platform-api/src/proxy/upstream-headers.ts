@@ -5,7 +5,18 @@ import type { AppContext } from '../http/koa.js';
  * Client headers the runtime may see. An allow-list, so the client's Cookie, Authorization, X-Tenant,
  * Host and hop-by-hop headers can never reach it; identity travels only in the internal token.
  */
-const FORWARDED = ['content-type', 'accept', 'accept-language', 'user-agent', 'if-none-match'];
+const FORWARDED = [
+  'content-type',
+  'accept',
+  'accept-language',
+  'user-agent',
+  'if-none-match',
+  // REST: conditional updates and safe retries of creates
+  'if-match',
+  'idempotency-key',
+  // an event-stream client resuming after a reconnect
+  'last-event-id',
+];
 
 export function upstreamHeaders(ctx: AppContext, internalToken: string): Record<string, string> {
   const headers: Record<string, string> = {};

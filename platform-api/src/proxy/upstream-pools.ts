@@ -2,6 +2,8 @@ import { Pool } from 'undici';
 
 export interface Upstream {
   pool: Pool;
+  /** the endpoint's origin (scheme://host:port): one pool, and one circuit breaker, per origin */
+  origin: string;
   /** the endpoint's path prefix without a trailing slash ('' for a bare origin) */
   basePath: string;
 }
@@ -18,8 +20,12 @@ export interface UpstreamPools {
  */
 export function createUpstreamPools(options: { timeoutMs: number; connections?: number }): UpstreamPools {
   const pools = new Map<string, Pool>();
+  // endpoint string → its parsed upstream: parsing a URL on every forwarded request showed in profiles
+  const upstreams = new Map<string, Upstream>();
   return {
     forEndpoint(endpoint) {
+      const known = upstreams.get(endpoint);
+      if (known) return known;
       const url = new URL(endpoint);
       let pool = pools.get(url.origin);
       if (!pool) {
@@ -32,11 +38,15 @@ export function createUpstreamPools(options: { timeoutMs: number; connections?: 
         });
         pools.set(url.origin, pool);
       }
-      return { pool, basePath: url.pathname.replace(/\/+$/, '') };
+      const upstream = { pool, origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+      if (upstreams.size >= 10_000) upstreams.clear(); // bounded by the routing table in practice
+      upstreams.set(endpoint, upstream);
+      return upstream;
     },
     async close() {
       const all = [...pools.values()];
       pools.clear();
+      upstreams.clear();
       await Promise.all(all.map((p) => p.close()));
     },
   };

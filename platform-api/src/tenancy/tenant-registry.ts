@@ -22,6 +22,8 @@ export interface TenantRegistry {
   bySlug(slug: string): Promise<RegistryTenant | null>;
   /** Only verified custom domains resolve. */
   byDomain(domain: string): Promise<RegistryTenant | null>;
+  /** Browser origins the tenant allows to call its API (CORS), lower-case `scheme://host[:port]`. */
+  corsOrigins(tenantId: string): Promise<ReadonlySet<string>>;
   /** Drops every cached entry (tests, or after a known change). */
   clear(): void;
 }
@@ -66,19 +68,21 @@ const COLUMNS = [
 export function createTenantRegistry(db: Knex, options: TenantRegistryOptions = {}): TenantRegistry {
   const ttlMs = options.ttlMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 10_000;
-  const cache = new Map<string, { expires: number; value: Promise<RegistryTenant | null> }>();
+  const cache = new Map<string, { expires: number; value: Promise<unknown> }>();
 
-  function cached(key: string, load: () => Promise<TenantRow | undefined>): Promise<RegistryTenant | null> {
+  function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const hit = cache.get(key);
-    if (hit && hit.expires > now) return hit.value;
+    if (hit && hit.expires > now) return hit.value as Promise<T>;
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-    const value = load().then((row) => (row ? toTenant(row) : null));
+    const value = load();
     cache.set(key, { expires: now + ttlMs, value });
     // A failed lookup (DB down) must not be remembered.
     value.catch(() => cache.delete(key));
     return value;
   }
+  const cached = (key: string, load: () => Promise<TenantRow | undefined>) =>
+    remembered(key, () => load().then((row) => (row ? toTenant(row) : null)));
 
   return {
     bySlug(slug) {
@@ -94,6 +98,16 @@ export function createTenantRegistry(db: Knex, options: TenantRegistryOptions = 
           .join({ d: 'tenant_domains' }, 'd.tenant_id', 't.id')
           .where({ 'd.domain': domain, 'd.verified': true }),
       );
+    },
+    corsOrigins(tenantId) {
+      return remembered(`cors:${tenantId}`, async () => {
+        const rows = (await db('tenant_cors_origins')
+          .select('origin')
+          .where({ tenant_id: tenantId })) as Array<{
+          origin: string;
+        }>;
+        return new Set(rows.map((r) => r.origin));
+      });
     },
     clear: () => cache.clear(),
   };

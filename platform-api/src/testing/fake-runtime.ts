@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyInternalToken, type InternalClaims } from '@solar/common';
 import type { CryptoKey } from 'jose';
@@ -18,8 +18,15 @@ export interface FakeRuntime {
   received: ReceivedRequest[];
   /** Hold every answer this long (to provoke upstream timeouts). */
   delayMs: number;
+  /**
+   * Answers in place of the default JSON document (REST answers, event streams, 503s…); return false to
+   * fall back to the default. Called after the token was verified and the request recorded.
+   */
+  handler: RuntimeHandler | null;
   close(): Promise<void>;
 }
+
+export type RuntimeHandler = (request: ReceivedRequest, res: ServerResponse) => boolean | Promise<boolean>;
 
 /**
  * A stand-in tenant runtime for platform-api tests: it verifies the internal token exactly as the runtime
@@ -27,20 +34,21 @@ export interface FakeRuntime {
  */
 export async function startFakeRuntime(publicKey: CryptoKey): Promise<FakeRuntime> {
   const received: ReceivedRequest[] = [];
-  const state = { delayMs: 0 };
+  const state: { delayMs: number; handler: RuntimeHandler | null } = { delayMs: 0, handler: null };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       const claims = await verifyInternalToken(bearer, publicKey).catch(() => null);
-      received.push({
+      const request: ReceivedRequest = {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         claims,
-      });
+      };
+      received.push(request);
       if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
       if (res.destroyed) return;
       if (!claims) {
@@ -49,6 +57,7 @@ export async function startFakeRuntime(publicKey: CryptoKey): Promise<FakeRuntim
           .end('{"errors":[{"message":"bad token"}]}');
         return;
       }
+      if (state.handler && (await state.handler(request, res))) return;
       res
         .writeHead(200, {
           'content-type': 'application/graphql-response+json; charset=utf-8',
@@ -67,6 +76,12 @@ export async function startFakeRuntime(publicKey: CryptoKey): Promise<FakeRuntim
     },
     set delayMs(ms: number) {
       state.delayMs = ms;
+    },
+    get handler() {
+      return state.handler;
+    },
+    set handler(handler: RuntimeHandler | null) {
+      state.handler = handler;
     },
     close: () =>
       new Promise<void>((resolve) => {
