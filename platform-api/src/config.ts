@@ -75,6 +75,14 @@ export const platformConfigSchema = baseConfigSchema
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
     /** Multiplies every plan limit (e.g. 100 for local load benchmarks from one address). */
     RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+    /** Public web forms (POST /forms/:key): submissions per address and form key per window, and body size. */
+    FORM_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+    FORM_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
+    FORM_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024),
     /**
      * How long a session found by an access token is trusted on /graphql without asking MySQL again; a
      * revoked session keeps working there this long at most. 0 turns it off.
@@ -98,14 +106,119 @@ export const platformConfigSchema = baseConfigSchema
       .int()
       .positive()
       .default(7 * 86_400),
+    /**
+     * Larger body limits for named routes than MAX_BODY_BYTES: `<METHOD> <path>=<bytes>`, comma-separated.
+     * The lead CSV import (the runtime's `importLeads` mutation) needs 8 MiB; such bodies are only read
+     * once the caller is authenticated.
+     */
+    ROUTE_BODY_LIMITS: z
+      .string()
+      .default(`POST /graphql=${8 * 1024 * 1024},POST /api/v1/leads/import=${8 * 1024 * 1024}`)
+      .transform((v, zctx) => parseRouteLimits(v, zctx)),
+    /** The GraphQL mutations that may use POST /graphql's larger limit (comma list of root field names). */
+    BULK_GRAPHQL_FIELDS: z
+      .string()
+      .default('importLeads')
+      .transform(
+        (v) =>
+          new Set(
+            v
+              .split(',')
+              .map((f) => f.trim())
+              .filter(Boolean),
+          ),
+      ),
+    /** Retries of idempotent requests (GET/HEAD) when the runtime refused the connection or answered 503. */
+    UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    /** First retry delay; each further one doubles it (plus jitter). */
+    UPSTREAM_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(50),
+    /** A runtime's circuit opens when this share (%) of its recent requests failed… */
+    BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+    /** …and at least this many were made in the window. */
+    BREAKER_MIN_REQUESTS: z.coerce.number().int().min(1).default(10),
+    /** The window those are counted in. */
+    BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+    /** How long an open circuit answers 503 at once before letting one probe request through. */
+    BREAKER_RESET_MS: z.coerce.number().int().positive().default(10_000),
+    /** Event streams: a `: ping` comment after this long without data, and the caller's access re-checked. */
+    SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+    /** Event streams end after this long (the client reconnects, and is authenticated afresh). */
+    SSE_MAX_DURATION_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(15 * 60_000),
+    /** DNS servers for custom-domain verification (`host` or `host:port`, comma list); empty: the system's. */
+    DNS_SERVERS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    /** How long one TXT lookup may take. */
+    DNS_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+    /** Custom domains (pending and verified) are re-checked this often; 0 turns the re-check off. */
+    DOMAIN_RECHECK_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(60 * 60_000),
+    /** A member's permissions, asked of the tenant's runtime, are remembered this long (role changes apply after it). */
+    TENANT_ROLES_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /** Lifetime of OAuth2 client-credentials access tokens. */
+    OAUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+    /** Outgoing mail (invitations), e.g. smtp://user:pass@mail:587; unset: mail is not sent, only logged. */
+    SMTP_URL: z.url().optional(),
+    /** From address of outgoing mail. */
+    MAIL_FROM: z.string().min(3).max(254).default('Solar CRM <no-reply@solarcrm.localhost>'),
+    /**
+     * The web app's base URL for a tenant, with `{slug}` standing for its slug (links in invitation mails),
+     * e.g. http://{slug}.localhost:5173; empty: https://<slug>.<BASE_DOMAIN> (http when COOKIE_SECURE is off).
+     */
+    TENANT_WEB_URL: z
+      .string()
+      .default('')
+      .refine((v) => v === '' || URL.canParse(v.replaceAll('{slug}', 'x')), { message: 'must be a URL' }),
+    /** How long an invitation link stays valid. */
+    INVITATION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24 * 7),
+    /** Platform admins must use TOTP (default: true in production). */
+    PLATFORM_ADMIN_MFA_REQUIRED: envBoolean,
   })
   // Secure cookies by default wherever TLS is expected; plain http stays usable locally.
-  .transform((c) => ({ ...c, COOKIE_SECURE: c.COOKIE_SECURE ?? c.NODE_ENV === 'production' }));
+  .transform((c) => ({
+    ...c,
+    COOKIE_SECURE: c.COOKIE_SECURE ?? c.NODE_ENV === 'production',
+    PLATFORM_ADMIN_MFA_REQUIRED: c.PLATFORM_ADMIN_MFA_REQUIRED ?? c.NODE_ENV === 'production',
+  }));
 
 export type PlatformConfig = z.output<typeof platformConfigSchema>;
 
 export function loadPlatformConfig(env: Record<string, string | undefined> = process.env): PlatformConfig {
   return loadConfig(platformConfigSchema, env);
+}
+
+/** `POST /graphql=8388608,…` → Map('POST /graphql' → 8388608); a malformed entry fails the config. */
+function parseRouteLimits(value: string, zctx: z.RefinementCtx): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^([A-Z]+) (\/\S*)=(\d+)$/.exec(entry);
+    if (!match) {
+      zctx.addIssue({ code: 'custom', message: `"${entry}" must look like "POST /graphql=8388608"` });
+      continue;
+    }
+    limits.set(`${match[1]} ${match[2]}`, Number(match[3]));
+  }
+  return limits;
 }
 
 function isJsonObject(value: string): boolean {

@@ -16,6 +16,8 @@ export interface ApiKeyPrincipal {
 
 export interface ApiKeyView {
   id: string;
+  /** the member the key acts as */
+  createdBy: string;
   name: string;
   prefix: string;
   scopes: string[];
@@ -101,37 +103,48 @@ export async function markApiKeyUsed(db: Knex, key: ApiKeyPrincipal): Promise<vo
   await db('api_keys').where({ id: key.keyId }).update({ last_used_at: new Date() });
 }
 
-export async function listApiKeys(db: Knex, tenantId: string, createdBy: string): Promise<ApiKeyView[]> {
+/** Live keys of one member, or of the whole tenant when `createdBy` is null (administrators). */
+export async function listApiKeys(
+  db: Knex,
+  tenantId: string,
+  createdBy: string | null,
+): Promise<ApiKeyView[]> {
   const rows: ApiKeyRow[] = await db('api_keys')
-    .select('id', 'name', 'prefix', 'scopes', 'created_at', 'expires_at', 'last_used_at')
-    .where({ tenant_id: tenantId, created_by: createdBy })
+    .select('id', 'created_by', 'name', 'prefix', 'scopes', 'created_at', 'expires_at', 'last_used_at')
+    .where({ tenant_id: tenantId, ...(createdBy ? { created_by: createdBy } : {}) })
     .whereNull('revoked_at')
     .orderBy('created_at', 'desc');
   return rows.map(toView);
 }
 
+/** Revokes a key of one member, or any key of the tenant when `createdBy` is null (administrators). */
 export async function revokeApiKey(
   db: Knex,
   tenantId: string,
-  createdBy: string,
+  createdBy: string | null,
   id: string,
 ): Promise<boolean> {
   const n = await db('api_keys')
-    .where({ id, tenant_id: tenantId, created_by: createdBy })
+    .where({ id, tenant_id: tenantId, ...(createdBy ? { created_by: createdBy } : {}) })
     .whereNull('revoked_at')
     .update({ revoked_at: new Date() });
   return n > 0;
 }
 
-function parseScopes(value: string | string[]): string[] {
+/** Scopes as stored (a JSON column comes back parsed or as text, depending on the driver). */
+export function parseScopes(value: string | string[]): string[] {
   return typeof value === 'string' ? (JSON.parse(value) as string[]) : value;
 }
 
 function toView(
-  row: Pick<ApiKeyRow, 'id' | 'name' | 'prefix' | 'scopes' | 'created_at' | 'expires_at' | 'last_used_at'>,
+  row: Pick<
+    ApiKeyRow,
+    'id' | 'created_by' | 'name' | 'prefix' | 'scopes' | 'created_at' | 'expires_at' | 'last_used_at'
+  >,
 ): ApiKeyView {
   return {
     id: row.id,
+    createdBy: row.created_by,
     name: row.name,
     prefix: row.prefix,
     scopes: parseScopes(row.scopes),

@@ -17,6 +17,16 @@ export const SECURITY_EVENT_TYPES = [
   'csrf_refused',
   'api_key_created',
   'api_key_revoked',
+  'oauth_client_created',
+  'oauth_client_revoked',
+  'oauth_token_failed',
+  'invitation_created',
+  'invitation_revoked',
+  'invitation_accepted',
+  'mfa_policy_changed',
+  'admin_sign_in',
+  'admin_sign_in_failed',
+  'admin_mfa_enrolled',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -13,6 +13,8 @@ import { platformApiKeys } from '../../migrations/20261124_011_api_keys.js';
 import { tenantLifecycle } from '../../migrations/20261124_020_tenant_lifecycle.js';
 import { tenantSso } from '../../migrations/20261124_030_tenant_sso.js';
 import { platformAdmins } from '../../migrations/20261124_040_platform_admins.js';
+import { routing } from '../../migrations/20261124_050_routing.js';
+import { identityMore } from '../../migrations/20261124_060_identity_more.js';
 
 /** Every platform migration, oldest first. */
 export const platformMigrations: readonly Migration[] = [
@@ -22,6 +24,8 @@ export const platformMigrations: readonly Migration[] = [
   tenantLifecycle,
   tenantSso,
   platformAdmins,
+  routing,
+  identityMore,
 ];
 
 /** Creates the platform database if missing (needs a server-level user, e.g. root locally). */

@@ -56,8 +56,13 @@ export async function checkTotp(
  * Records `step` as the identity's last accepted step, only if it is newer than the stored one. False
  * means another request accepted this or a later code first: the caller must treat the code as replayed.
  */
-export async function claimTimeStep(db: Knex, identityId: string, step: number): Promise<boolean> {
-  const n = await db('identities')
+export async function claimTimeStep(
+  db: Knex,
+  identityId: string,
+  step: number,
+  table: 'identities' | 'platform_admins' = 'identities',
+): Promise<boolean> {
+  const n = await db(table)
     .where({ id: identityId })
     .andWhere((q) => q.whereNull('mfa_last_step').orWhere('mfa_last_step', '<', step))
     .update({ mfa_last_step: step });

@@ -1,8 +1,11 @@
 import type { Knex } from '@solar/common';
 import { createYoga } from 'graphql-yoga';
+import type { TxtLookup } from '../domains/txt-lookup.js';
+import { originOf } from '../audit/security-events.js';
 import type { Middleware } from '../http/koa.js';
 import { deriveAdminTokenKey, verifyAdminToken } from './admin-token.js';
 import { maskError } from './error-mapping.js';
+import type { PlatformIdentity } from './identity-access.js';
 import { findActiveAdmin } from './platform-admins.js';
 import { buildPlatformSchema, type PlatformGraphqlContext } from './schema.js';
 import type { TenantDriver } from './tenant-driver.js';
@@ -28,6 +31,10 @@ export interface PlatformGraphqlDeps {
   baseDomain: string;
   /** https in production */
   secure: boolean;
+  /** TXT lookups for custom-domain verification (DNS_SERVERS) */
+  txtLookup?: TxtLookup;
+  /** tenant roles, SSO settings, admin sign-in protection; without them only owners manage settings */
+  identity?: PlatformIdentity;
 }
 
 /**
@@ -40,7 +47,7 @@ export function platformGraphql(deps: PlatformGraphqlDeps): Middleware {
   const scheme = deps.secure ? 'https' : 'http';
   const signInUrl = (slug: string) => `${scheme}://${slug}.${deps.baseDomain}/sign-in`;
   const yoga = createYoga<PlatformGraphqlContext>({
-    schema: buildPlatformSchema(),
+    schema: buildPlatformSchema(deps.txtLookup ? { txtLookup: deps.txtLookup } : {}),
     graphqlEndpoint: PLATFORM_GRAPHQL_PATH,
     landingPage: false,
     graphiql: false,
@@ -77,6 +84,9 @@ export function platformGraphql(deps: PlatformGraphqlDeps): Middleware {
       signInUrl,
       admin,
       principal: ctx.state.principal,
+      tenant: ctx.state.tenant,
+      identity: deps.identity,
+      origin: originOf(ctx),
     };
     const response = await yoga.fetch(request, context);
     ctx.status = response.status;

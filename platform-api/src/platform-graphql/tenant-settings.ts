@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed, type Knex } from '@solar/common';
 import { z } from 'zod';
+import { challengeName, challengeValue } from '../domains/domain-challenge.js';
 import type { SessionPrincipal } from '../sessions/session-store.js';
+import { listCorsOrigins } from '../tenancy/tenant-cors-origins.js';
 
 export const PLANS = ['starter', 'growth', 'enterprise'] as const;
 export type Plan = (typeof PLANS)[number];
@@ -12,6 +14,10 @@ export interface DomainClaim {
   /** publish this TXT record to prove the domain is yours */
   txtName: string;
   txtValue: string;
+  /** when DNS was last asked (verifyDomain or the periodic re-check); null before the first check */
+  lastCheckedAt?: Date | null;
+  /** why the last check did not verify it */
+  lastCheckError?: string | null;
 }
 
 export interface TenantSettings {
@@ -20,6 +26,8 @@ export interface TenantSettings {
   plan: string;
   mfaRequired: boolean;
   domains: DomainClaim[];
+  /** browser origins allowed to call the workspace's API (CORS) */
+  corsOrigins: string[];
   sso: { issuer: string; clientId: string; enabled: boolean } | null;
   pendingPlanChange: { toPlan: string; requestedAt: Date } | null;
 }
@@ -58,8 +66,6 @@ export async function requireTenantOwner(
   return { id: row.id, slug: row.slug, plan: row.plan, ownerId: principal.identityId };
 }
 
-const txtName = (domain: string) => `_solarcrm-verify.${domain}`;
-
 export async function tenantSettings(db: Knex, tenantId: string): Promise<TenantSettings> {
   const t = await db('tenants')
     .first<{ slug: string; display_name: string; plan: string; mfa_required: number | boolean }>(
@@ -75,6 +81,8 @@ export async function tenantSettings(db: Knex, tenantId: string): Promise<Tenant
     domain: string;
     verification_token: string;
     verified_at: Date | null;
+    last_checked_at: Date | null;
+    last_check_error: string | null;
   }>;
   const sso = (await db('tenant_sso')
     .first('issuer', 'client_id', 'enabled')
@@ -92,9 +100,12 @@ export async function tenantSettings(db: Knex, tenantId: string): Promise<Tenant
     domains: claims.map((c) => ({
       domain: c.domain,
       verified: c.verified_at !== null,
-      txtName: txtName(c.domain),
-      txtValue: `solarcrm-verify=${c.verification_token}`,
+      txtName: challengeName(c.domain),
+      txtValue: challengeValue(c.verification_token),
+      lastCheckedAt: c.last_checked_at,
+      lastCheckError: c.last_check_error,
     })),
+    corsOrigins: await listCorsOrigins(db, tenantId),
     sso: sso ? { issuer: sso.issuer, clientId: sso.client_id, enabled: Boolean(sso.enabled) } : null,
     pendingPlanChange: pending ? { toPlan: pending.to_plan, requestedAt: pending.created_at } : null,
   };
@@ -114,8 +125,12 @@ export async function addDomain(db: Knex, tenantId: string, domainInput: string)
   const parsed = hostnameSchema.safeParse(domainInput);
   if (!parsed.success) throw ValidationFailed.fromZod(parsed.error, ['domain']);
   const domain = parsed.data;
-  const inUse = await db('tenant_domains').first('domain').where({ domain });
-  if (inUse) throw new Conflict(`${domain} is already in use`);
+  // several tenants may claim a domain; only one can prove it, and once proven nobody else may claim it
+  const inUse = await db('tenant_domains')
+    .first('domain')
+    .where({ domain })
+    .whereNot({ tenant_id: tenantId });
+  if (inUse) throw new Conflict(`${domain} is already verified by another workspace`);
   const token = randomBytes(16).toString('hex');
   try {
     await db('tenant_domain_claims').insert({ domain, tenant_id: tenantId, verification_token: token });
@@ -124,14 +139,16 @@ export async function addDomain(db: Knex, tenantId: string, domainInput: string)
       throw new Conflict(`${domain} is already claimed`);
     throw err;
   }
-  return { domain, verified: false, txtName: txtName(domain), txtValue: `solarcrm-verify=${token}` };
+  return { domain, verified: false, txtName: challengeName(domain), txtValue: challengeValue(token) };
 }
 
-/** Withdraws a claim; only ever the caller's own tenant's. */
+/** Withdraws a claim (and, if it was verified, stops routing it); only ever the caller's own tenant's. */
 export async function removeDomain(db: Knex, tenantId: string, domain: string): Promise<void> {
-  const removed = await db('tenant_domain_claims')
-    .where({ tenant_id: tenantId, domain: domain.trim().toLowerCase() })
-    .delete();
+  const where = { tenant_id: tenantId, domain: domain.trim().toLowerCase() };
+  const removed = await db.transaction(async (trx): Promise<number> => {
+    await trx('tenant_domains').where(where).delete();
+    return trx('tenant_domain_claims').where(where).delete();
+  });
   if (!removed) throw new NotFound(`${domain} is not one of this workspace's domains`);
 }
 

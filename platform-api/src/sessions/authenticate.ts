@@ -1,6 +1,9 @@
 import type { Knex } from '@solar/common';
-import { findApiKey, markApiKeyUsed } from '../api-keys/api-key-store.js';
+import { createHash } from 'node:crypto';
+import { findApiKey, markApiKeyUsed, type ApiKeyPrincipal } from '../api-keys/api-key-store.js';
 import type { AppContext, Middleware } from '../http/koa.js';
+import { claimsToBeClientToken, verifyClientToken } from '../oauth/client-token.js';
+import { findLiveClient, markClientUsed } from '../oauth/oauth-client-store.js';
 import { looksLikeJwt, verifyAccessToken } from './access-token.js';
 import { createSessionCache, type SessionCache } from './session-cache.js';
 import { SESSION_COOKIE, sessionCookie } from './session-cookie.js';
@@ -15,7 +18,12 @@ export interface AuthenticateDeps {
   maxDays: number;
   /** sessions found by an access token on /graphql are remembered this long (0: always asked of MySQL) */
   sessionCacheMs?: number;
+  /** HS256 key of OAuth2 client-credentials access tokens; without it they are not accepted */
+  clientTokenKey?: Uint8Array;
 }
+
+/** Where integrator credentials (API keys, OAuth client tokens) are accepted: the tenant's own API. */
+const isTenantApi = (path: string) => path === '/graphql' || path.startsWith('/api/v1/');
 
 /**
  * Attaches the session principal when the request carries a valid session of THIS tenant: an access token
@@ -30,14 +38,24 @@ export function authenticate(deps: AuthenticateDeps): Middleware {
     const tenant = ctx.state.tenant;
     const bearer = bearerToken(ctx);
     if (tenant && bearer?.startsWith('sk_')) {
-      // An API key: only ever one of THIS tenant, only on /graphql; it never becomes a session principal.
-      if (ctx.path !== '/graphql') return next();
+      // An API key: only ever one of THIS tenant, only on its API; it never becomes a session principal.
+      if (!isTenantApi(ctx.path)) return next();
       const key = await findApiKey(deps.db, tenant.id, bearer);
       if (key) {
         await markApiKeyUsed(deps.db, key);
         ctx.state.apiKey = key;
         ctx.state.authVia = 'api_key';
         ctx.state.log = ctx.state.log.child({ userId: key.identityId, apiKeyId: key.keyId });
+      }
+    } else if (tenant && bearer && deps.clientTokenKey && claimsToBeClientToken(bearer)) {
+      // An OAuth2 client token: like an API key (acts as the client's creator, limited to the token's
+      // scopes), only for the tenant in its `aud`, and only while the client is live (revocation is immediate).
+      if (!isTenantApi(ctx.path)) return next();
+      const key = await clientTokenPrincipal(deps, tenant.id, bearer);
+      if (key) {
+        ctx.state.apiKey = key;
+        ctx.state.authVia = 'api_key';
+        ctx.state.log = ctx.state.log.child({ userId: key.identityId, oauthClientId: key.keyId });
       }
     } else if (tenant) {
       const found = await principalFor(ctx, deps, tenant.id, sessions);
@@ -51,6 +69,28 @@ export function authenticate(deps: AuthenticateDeps): Middleware {
       }
     }
     await next();
+  };
+}
+
+async function clientTokenPrincipal(
+  deps: AuthenticateDeps,
+  tenantId: string,
+  token: string,
+): Promise<ApiKeyPrincipal | null> {
+  const claims = await verifyClientToken(token, deps.clientTokenKey!, tenantId);
+  if (!claims) return null;
+  const client = await findLiveClient(deps.db, tenantId, claims.clientRowId);
+  if (!client) return null;
+  await markClientUsed(deps.db, client);
+  // Tokens of one client may carry different scope subsets: each subset is its own viewer (edge cache,
+  // rate limit), so an answer cached for a broader token never reaches a narrower one.
+  const subset = createHash('sha256').update(claims.scopes.join(' ')).digest('base64url').slice(0, 10);
+  return {
+    keyId: `oc:${client.id}:${subset}`,
+    tenantId,
+    identityId: client.createdBy,
+    scopes: claims.scopes,
+    lastUsedAt: client.lastUsedAt,
   };
 }
 

@@ -36,7 +36,7 @@ export async function startSession(
   deps: AuthDeps,
   identity: Pick<IdentityRow, 'id' | 'email' | 'display_name'>,
   tenant: RegistryTenant,
-  options: { stage: SessionStage; method: 'password' | 'totp' | 'recovery_code' },
+  options: { stage: SessionStage; method: 'password' | 'totp' | 'recovery_code' | 'invitation' },
 ): Promise<Record<string, unknown>> {
   const bearer = wantsBearer(ctx);
   const session = await createSession(deps.db, {
