@@ -6,7 +6,7 @@ import { upstreamCookieHeader } from './session-cookie.js';
 const PASSED_THROUGH = ['user-agent', 'accept-language'];
 
 export interface PlatformRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   /** JSON-serialised */
   json?: unknown;
   /** raw body, for the GraphQL proxy */
@@ -15,6 +15,13 @@ export interface PlatformRequest {
   accept?: string;
   /** a query string including "?", for GraphQL GETs */
   search?: string;
+  /**
+   * Tell platform-api the browser's host (X-Forwarded-Host), for answers that build URLs on it: the SSO
+   * redirect_uri must point back at this origin, not at platform-api's own address.
+   */
+  forwardHost?: boolean;
+  /** a browser cookie to forward besides the session (the SSO flow cookie on /auth/sso/callback) */
+  alsoCookie?: { name: string; value: string };
 }
 
 /** platform-api did not answer at all (down, refused, timed out). */
@@ -46,13 +53,19 @@ export async function callPlatformApi(
   headers.set('x-request-id', event.locals.requestId);
   if (event.locals.tenant) headers.set('x-tenant', event.locals.tenant);
   const cookie = upstreamCookieHeader(event.locals.sessionToken);
-  if (cookie) headers.set('cookie', cookie);
+  const extra =
+    init.alsoCookie && /^[A-Za-z0-9._~-]{1,4096}$/.test(init.alsoCookie.value)
+      ? `${init.alsoCookie.name}=${init.alsoCookie.value}`
+      : undefined;
+  const cookies = [cookie, extra].filter(Boolean).join('; ');
+  if (cookies) headers.set('cookie', cookies);
   try {
     headers.set('x-forwarded-for', event.getClientAddress());
   } catch {
     // no client address (e.g. during prerendering)
   }
   headers.set('x-forwarded-proto', event.url.protocol.replace(':', ''));
+  if (init.forwardHost) headers.set('x-forwarded-host', event.url.host);
 
   let body: BodyInit | undefined;
   if (init.json !== undefined) {

@@ -8,7 +8,15 @@ const userSchema = z.object({ id: z.string(), email: z.string(), displayName: z.
 const tenantSchema = z.object({ id: z.string(), slug: z.string(), displayName: z.string() });
 
 /** GET /auth/session and POST /auth/sign-in answer with this. */
-export const sessionSchema = z.object({ user: userSchema, tenant: tenantSchema, expiresAt: z.string() });
+export const sessionSchema = z.object({
+  user: userSchema,
+  tenant: tenantSchema,
+  expiresAt: z.string(),
+  /** the workspace requires MFA and this user has none yet: only enrolment (and sign-out) is allowed */
+  mfaEnrollmentRequired: z.boolean().optional(),
+  /** whether the user has TOTP on, when platform-api says so */
+  mfaEnabled: z.boolean().optional(),
+});
 export type Session = z.output<typeof sessionSchema>;
 
 /**

@@ -1,0 +1,250 @@
+/**
+ * Workspace security settings in a real browser against the real stack: an administrator creates an API
+ * key (seen once, works, then revoked and refused), invites a member who accepts through the link and is
+ * signed in, and every new screen fits a 320 px phone.
+ */
+import { generate } from 'otplib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshot } from './browser.js';
+
+const stack = inject('stack');
+const PASSWORD = 'SolarDemo-2026!';
+const ADMIN = 'ava.admin@acme.example';
+/** a sales manager no other browser test signs in as */
+const MANAGER = 'marcus.sales@acme.example';
+
+let browser: Browser;
+let admin: Page;
+const contexts: BrowserContext[] = [];
+
+async function newPage(width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${stack.web}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/leads/);
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  admin = await newPage();
+  await signIn(admin, ADMIN);
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+});
+
+/**
+ * Whether a password sign-in now has to set up MFA. platform-api caches the workspace record for a few
+ * seconds (tenancy README), so a policy change is waited for, not assumed.
+ */
+async function enrolmentRequired(): Promise<boolean> {
+  const response = await fetch(`${stack.platformApi}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant': stack.tenant, 'x-session-mode': 'bearer' },
+    body: JSON.stringify({ email: ADMIN, password: PASSWORD }),
+  });
+  const body = (await response.json()) as { mfaEnrollmentRequired?: boolean };
+  return body.mfaEnrollmentRequired === true;
+}
+
+/** The GraphQL API as an integrator calls it with a key. */
+const askWithKey = (key: string) =>
+  fetch(`${stack.platformApi}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-tenant': stack.tenant },
+    body: JSON.stringify({ query: '{ viewer { userId } }' }),
+  });
+
+describe('workspace settings', () => {
+  it('an admin creates an API key, sees it once, it works, and once revoked it is refused', async () => {
+    await admin.goto(`${stack.web}/settings/api-keys`);
+    await admin.getByText('New API key').click();
+    await admin.getByLabel('Name').fill('Website lead form');
+    await admin.getByLabel(/Read leads/).check();
+    await admin.getByLabel(/Create leads/).check();
+    await admin.getByLabel('Expires').selectOption('30');
+    await admin.getByRole('button', { name: 'Create API key' }).click();
+
+    const shown = admin.getByTestId('new-secret');
+    await shown.waitFor();
+    const key = (await shown.locator('.value code').textContent())!.trim();
+    expect(key).toMatch(/^sk_live_/);
+    await screenshot(admin, 'settings-api-key-created-1280');
+    expect((await askWithKey(key)).status).toBe(200);
+
+    // shown once: a fresh load lists it by prefix only
+    await admin.reload();
+    expect(await admin.getByTestId('new-secret').count()).toBe(0);
+    const row = admin.getByRole('row', { name: /Website lead form/ });
+    expect(await row.textContent()).toContain(key.slice(0, 16));
+    expect(await row.textContent()).not.toContain(key);
+    expect(await row.textContent()).toContain('leads:read');
+
+    await row.getByText('Revoke', { exact: true }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await expect.poll(() => admin.getByRole('row', { name: /Website lead form/ }).count()).toBe(0);
+    expect((await askWithKey(key)).status).toBe(401);
+  });
+
+  it('an admin creates an OAuth client; it gets tokens until it is revoked', async () => {
+    const token = (clientId: string, secret: string) =>
+      fetch(`${stack.platformApi}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+          'x-tenant': stack.tenant,
+        },
+        body: 'grant_type=client_credentials',
+      });
+    await admin.goto(`${stack.web}/settings/integrations/oauth`);
+    await admin.getByText('New OAuth client').click();
+    await admin.getByLabel('Name').fill('ERP sync');
+    await admin.getByLabel(/Read customers/).check();
+    await admin.getByRole('button', { name: 'Create OAuth client' }).click();
+    const shown = admin.getByTestId('new-secret');
+    await shown.waitFor();
+    const clientId = (await shown.locator('.pair code').textContent())!.trim();
+    const secret = (await shown.locator('.value code').textContent())!.trim();
+    expect((await token(clientId, secret)).status).toBe(200);
+
+    await admin.reload();
+    const row = admin.getByRole('row', { name: /ERP sync/ });
+    expect(await row.textContent()).toContain(clientId);
+    expect(await admin.content()).not.toContain(secret);
+    await row.getByText('Revoke', { exact: true }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await expect.poll(() => admin.getByRole('row', { name: /ERP sync/ }).count()).toBe(0);
+    expect((await token(clientId, secret)).status).toBe(401);
+  });
+
+  it('an admin invites a member; the invitee accepts through the one-time link and is signed in', async () => {
+    const email = `invitee.${Date.now()}@acme.example`;
+    await admin.goto(`${stack.web}/settings/invitations`);
+    await admin.getByLabel('Email').fill(email);
+    await admin.getByLabel('Role').selectOption({ label: 'Sales rep' });
+    await admin.getByRole('button', { name: 'Send invitation' }).click();
+    const sent = admin.getByTestId('invitation-sent');
+    await sent.waitFor();
+    // no SMTP on the local stack: the admin is shown the link once, as platform-api returned it
+    const link = (await sent.locator('code').textContent())!.trim();
+    expect(link).toMatch(/\/invit(e|ations)\/[A-Za-z0-9_-]{16,}$/);
+    expect(
+      await admin.getByRole('row', { name: new RegExp(email.replace(/\./g, '\\.')) }).textContent(),
+    ).toContain('Pending');
+    await screenshot(admin, 'settings-invitations-1280');
+
+    const invitee = await newPage(375);
+    // the link names the workspace's host; the test stack serves it on its own port
+    await invitee.goto(`${stack.web}${new URL(link).pathname}`);
+    await expect.poll(() => invitee.getByRole('heading', { name: /^Join / }).count()).toBe(1);
+    expect(await invitee.getByText(email).count()).toBe(1);
+    await invitee.getByLabel('Your name').fill('Ines Invitee');
+    await invitee.getByLabel('Password').fill('password1234');
+    await invitee.getByRole('button', { name: /^Join / }).click();
+    await expect.poll(() => invitee.locator('[aria-invalid="true"]').count()).toBe(1);
+    await screenshot(invitee, 'invite-accept-375');
+
+    await invitee.getByLabel('Password').fill('copper kettle marching seventeen');
+    await invitee.getByRole('button', { name: /^Join / }).click();
+    await invitee.waitForURL((url) => !url.pathname.startsWith('/invite'));
+    await invitee.goto(`${stack.web}/account`);
+    await expect.poll(() => invitee.getByText(`Ines Invitee · ${email}`).count()).toBe(1);
+
+    // the link worked once
+    const again = await newPage();
+    await again.goto(`${stack.web}${new URL(link).pathname}`);
+    await expect.poll(() => again.getByText(/already been used/).count()).toBe(1);
+    await admin.reload();
+    expect(
+      await admin.getByRole('row', { name: new RegExp(email.replace(/\./g, '\\.')) }).textContent(),
+    ).toContain('Accepted');
+  });
+
+  it('an admin requires two-factor authentication; a member without it sets it up at sign-in', async () => {
+    await admin.goto(`${stack.web}/settings/security`);
+    await admin.getByRole('button', { name: 'Require for everyone' }).click();
+    await expect.poll(() => admin.getByText('Required for everyone').count()).toBe(1);
+    try {
+      await expect.poll(enrolmentRequired, { timeout: 10_000, interval: 1_000 }).toBe(true);
+      const member = await newPage();
+      await member.goto(`${stack.web}/sign-in`);
+      await member.getByLabel('Email').fill(MANAGER);
+      await member.getByLabel('Password').fill(PASSWORD);
+      await member.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await member.waitForURL(/\/sign-in\/two-factor/);
+      expect(await member.getByRole('img', { name: /QR code/ }).count()).toBe(1);
+      // the app shows the code: here the key typed by hand (from "Can't scan it?") into otplib
+      await member.getByText("Can't scan it?").click();
+      const secret = (await member.getByTestId('mfa-secret').textContent())!.replace(/\s/g, '');
+      await screenshot(member, 'two-factor-setup-1280');
+      await member.getByLabel('6-digit code').fill('000000');
+      await member.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+      await expect.poll(() => member.getByText("That code didn't match").count()).toBe(1);
+      await member.getByLabel('6-digit code').fill(await generate({ secret }));
+      await member.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+      const codes = member.getByTestId('recovery-codes').getByRole('listitem');
+      await expect.poll(() => codes.count()).toBe(10);
+      await screenshot(member, 'two-factor-recovery-codes-1280');
+      await member.getByRole('link', { name: /saved my codes/ }).click();
+      await member.waitForURL(/\/leads/);
+    } finally {
+      await admin.goto(`${stack.web}/settings/security`);
+      await admin.getByRole('button', { name: 'Make it optional' }).click();
+      await expect.poll(() => admin.getByText('Optional', { exact: true }).count()).toBe(1);
+      await expect.poll(enrolmentRequired, { timeout: 10_000, interval: 1_000 }).toBe(false);
+    }
+  });
+
+  it('an admin sets up single sign-on: field messages for a bad issuer, the secret never shown back', async () => {
+    await admin.goto(`${stack.web}/settings/security`);
+    await admin.getByText('Set up single sign-on').click();
+    await admin.getByLabel('Issuer URL').fill('not a url');
+    await admin.getByLabel('Client id').fill('solar-crm');
+    await admin.getByLabel('Client secret').fill('provider-secret-4711');
+    await admin.getByLabel('Allowed email domains').fill('acme.example');
+    await admin.getByRole('button', { name: 'Save single sign-on' }).click();
+    await expect.poll(() => admin.locator('[aria-invalid="true"][name="issuer"]').count()).toBe(1);
+
+    await admin.getByLabel('Issuer URL').fill('https://login.acme.example/');
+    await admin.getByLabel('Client secret').fill('provider-secret-4711');
+    await admin.getByRole('button', { name: 'Save single sign-on' }).click();
+    await expect.poll(() => admin.getByText('https://login.acme.example/', { exact: true }).count()).toBe(1);
+    await admin.reload();
+    expect(await admin.content()).not.toContain('provider-secret-4711');
+    await screenshot(admin, 'settings-security-1280');
+
+    await admin.getByRole('button', { name: 'Turn off' }).click();
+    await expect.poll(() => admin.getByText('Off', { exact: true }).count()).toBe(1);
+  });
+
+  it('every new screen fits a 320 px phone without sideways scrolling', async () => {
+    const phone = await newPage(320);
+    await signIn(phone, ADMIN);
+    for (const path of [
+      '/settings/api-keys',
+      '/settings/integrations/oauth',
+      '/settings/invitations',
+      '/settings/security',
+      '/account',
+      '/sign-in/two-factor',
+    ]) {
+      await phone.goto(`${stack.web}${path}`);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await phone.goto(`${stack.web}/settings/api-keys`);
+    await screenshot(phone, 'settings-api-keys-320');
+    await phone.goto(`${stack.web}/account`);
+    await screenshot(phone, 'account-320');
+  });
+});
