@@ -35,6 +35,7 @@ export default async function setup(project: TestProject) {
       logDir: join(dir, 'logs'),
       verbose: false,
       logger: createLogger('e2e', 'warn'),
+      redisKeyPrefix: `e2e:${dbName}:`,
     });
   } catch (err) {
     throw new Error(

@@ -1,6 +1,9 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { env } from '$env/dynamic/private';
+import { enrolmentRedirect } from '$lib/auth/enrolment-gate.server';
+import { proxySso, SSO_PATH_PREFIX } from '$lib/auth/sso-proxy.server';
+import { proxyEventStream, wantsEventStream } from '$lib/live/event-stream-proxy.server';
 import { proxyGraphql } from '$lib/server/graphql-proxy';
 import { isCrossSiteForm, isPlainHttp } from '$lib/server/request-guard';
 import { startTelemetry, withSpan } from '@solar/common/telemetry';
@@ -14,8 +17,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
  * Every request, in order: real scheme → request id and logger → workspace from the host → cross-site form
- * check → theme and session cookie → /graphql goes to platform-api, everything else to the routes → cache and
- * security headers.
+ * check → theme and session cookie → /graphql and /auth/sso/* go to platform-api, a session that must still
+ * set up MFA goes to do so, everything else to the routes → cache and security headers.
  */
 // OpenTelemetry for the web server (exporter by TELEMETRY_EXPORTER; a no-op with 'none')
 startTelemetry('web', config);
@@ -46,11 +49,16 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 
   const response = mutable(
     event.url.pathname === '/graphql'
-      ? await proxyGraphql(event)
-      : await resolve(event, {
-          // SSR paints the chosen theme straight away: no flash of the wrong colours.
-          transformPageChunk: ({ html }) => html.replace('%solar.theme%', event.locals.theme),
-        }),
+      ? wantsEventStream(event.request)
+        ? await proxyEventStream(event) // subscriptions: streamed, no overall timeout
+        : await proxyGraphql(event)
+      : event.url.pathname.startsWith(SSO_PATH_PREFIX)
+        ? await proxySso(event) // single sign-on: platform-api's redirects and cookies, untouched
+        : ((await enrolmentRedirect(event)) ?? // MFA required but not set up: enrol first
+          (await resolve(event, {
+            // SSR paints the chosen theme straight away: no flash of the wrong colours.
+            transformPageChunk: ({ html }) => html.replace('%solar.theme%', event.locals.theme),
+          }))),
   );
 
   const headers = response.headers;

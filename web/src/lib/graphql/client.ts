@@ -1,13 +1,16 @@
-import { cacheExchange, Client, fetchExchange } from '@urql/svelte';
+import { cacheExchange, Client, fetchExchange, subscriptionExchange } from '@urql/svelte';
+import { reportSessionEnded } from '$lib/auth/session-ended.svelte';
+import { forwardOverSse } from '$lib/live/sse-transport';
 
 /**
  * The browser's GraphQL client: same-origin `/graphql` (proxied by the web server, which adds the session and
- * the workspace). A 401 means the session ended: go and sign in, then come back here.
+ * the workspace). A 401 means the session ended: the app says so (SessionEndedDialog), sign in, come back here.
  */
 export function createGraphqlClient(): Client {
   return new Client({
     url: '/graphql',
-    exchanges: [cacheExchange, fetchExchange],
+    // subscriptions (live updates) stream over Server-Sent Events on the same /graphql
+    exchanges: [cacheExchange, fetchExchange, subscriptionExchange({ forwardSubscription: forwardOverSse })],
     preferGetMethod: false,
     fetchOptions: {
       credentials: 'same-origin',
@@ -15,10 +18,8 @@ export function createGraphqlClient(): Client {
     },
     fetch: async (input, init) => {
       const response = await fetch(input, init);
-      if (response.status === 401) {
-        const next = location.pathname + location.search;
-        location.assign(`/sign-in?next=${encodeURIComponent(next)}`);
-      }
+      // the session ended mid-work: say so and let the person choose when to sign in (keeps open drawers)
+      if (response.status === 401) reportSessionEnded();
       return response;
     },
   });

@@ -65,3 +65,53 @@ export const CONVERT_LEAD_MUTATION = `
     convertLead(input: $input) { account { id name } opportunity { id name } }
   }
 `;
+
+export const ACTIVITY_FIELDS = `
+  id kind title body callOutcome durationSeconds emailDirection startsAt endsAt dueAt done createdBy createdAt
+`;
+
+export const PROPOSAL_SUMMARY_FIELDS = `
+  id version status frozen allowedActions supersededByVersion validUntil sentAt decidedAt
+  systemKwDc systemKwAc annualKwh productionSource createdAt
+  price { contractPrice netCost grossPerWatt }
+  financing { kind label monthlyPayment }
+`;
+
+/** Everything the opportunity page shows: the deal, its customer and site, proposals and timeline. */
+export const OPPORTUNITY_QUERY = `
+  query Opportunity($id: ID!) {
+    pipelineStages { ${STAGE_FIELDS} }
+    opportunity(id: $id) {
+      ${CARD_FIELDS}
+      weightedAmount lostReason closedAt unitId createdAt updatedAt
+      site { id label street city region postalCode latitude longitude roofPitchDeg roofAzimuthDeg annualUsageKwh }
+      lead { id }
+      stageHistory { id fromStage { id } toStage { id } reason changedBy changedAt }
+    }
+    proposals(opportunityId: $id) { ${PROPOSAL_SUMMARY_FIELDS} }
+    timeline(subjectType: OPPORTUNITY, subjectId: $id, first: 20) {
+      totalCount
+      edges { node { ${ACTIVITY_FIELDS} } }
+    }
+  }
+`;
+
+/** The customer's own timeline (calls, emails, meetings, notes, tasks on the account). */
+export const ACCOUNT_ACTIVITY_QUERY = `
+  query AccountActivity($id: ID!) {
+    timeline(subjectType: ACCOUNT, subjectId: $id, first: 20) {
+      totalCount
+      edges { node { ${ACTIVITY_FIELDS} } }
+    }
+  }
+`;
+
+/** Every proposal version of several opportunities in one round trip (one aliased field per opportunity). */
+export function proposalsOfOpportunitiesQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$o${i}: ID!`).join(', ');
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `p${i}: proposals(opportunityId: $o${i}) { ${PROPOSAL_SUMMARY_FIELDS} }`,
+  ).join('\n');
+  return `query ProposalsOfOpportunities(${vars}) { ${fields} }`;
+}

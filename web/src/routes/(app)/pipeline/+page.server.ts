@@ -6,7 +6,7 @@ import { PIPELINE_QUERY } from '$lib/sales/sales-documents';
 import { directoryDataSchema } from '$lib/server/access-schemas';
 import { serverGraphql } from '$lib/server/graphql';
 import { pipelineDataSchema } from '$lib/server/sales-schemas';
-import type { z } from 'zod';
+import type { RequestEvent } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 
 /** A board shows every open deal at once; past this many we say so rather than load forever. */
@@ -14,31 +14,44 @@ const MAX_CARDS = 500;
 // the API prices nested fields; 50 cards with stage and account stay under its query cost limit
 const PAGE = 50;
 
-export const load: PageServerLoad = async (event) => {
-  const { permissions } = await event.parent();
-  let after: string | null = null;
+/** The pages after the first, one after another (cursors), until the board is complete or full. */
+async function laterPages(
+  event: RequestEvent,
+  after: string | null,
+  loaded: number,
+): Promise<OpportunityCard[]> {
   const cards: OpportunityCard[] = [];
-  let stages: z.output<typeof pipelineDataSchema>['pipelineStages'] = [];
-  let total = 0;
-  do {
-    const data: z.output<typeof pipelineDataSchema> = await serverGraphql(
-      event,
-      PIPELINE_QUERY,
-      { first: PAGE, after },
-      pipelineDataSchema,
-    );
-    stages = data.pipelineStages;
-    total = data.opportunities.totalCount;
+  while (after && loaded + cards.length < MAX_CARDS) {
+    const data = await serverGraphql(event, PIPELINE_QUERY, { first: PAGE, after }, pipelineDataSchema);
     cards.push(...data.opportunities.edges.map((e) => toCard(e.node)));
     after = data.opportunities.pageInfo.hasNextPage ? data.opportunities.pageInfo.endCursor : null;
-  } while (after && cards.length < MAX_CARDS);
-  const directory: Directory = leadAbilities(permissions).directory
-    ? await serverGraphql(event, DIRECTORY_QUERY, {}, directoryDataSchema)
-    : EMPTY_DIRECTORY;
+  }
+  return cards;
+}
+
+/**
+ * The board paints from the first page of deals (and the member directory, fetched alongside); the remaining
+ * pages stream in after it, so a bigger pipeline does not slow the first paint or a route change.
+ */
+export const load: PageServerLoad = async (event) => {
+  const { permissions } = await event.parent();
+  const [first, directory] = await Promise.all([
+    serverGraphql(event, PIPELINE_QUERY, { first: PAGE, after: null }, pipelineDataSchema),
+    leadAbilities(permissions).directory
+      ? serverGraphql(event, DIRECTORY_QUERY, {}, directoryDataSchema)
+      : Promise.resolve<Directory>(EMPTY_DIRECTORY),
+  ]);
+  const cards = first.opportunities.edges.map((e) => toCard(e.node));
+  const next = first.opportunities.pageInfo.hasNextPage ? first.opportunities.pageInfo.endCursor : null;
   return {
-    stages: [...stages].sort((a, b) => a.position - b.position),
+    stages: [...first.pipelineStages].sort((a, b) => a.position - b.position),
     cards,
-    total,
+    // streamed: resolved after the page is on screen (an empty list when there is nothing more)
+    moreCards: laterPages(event, next, cards.length).catch((err: unknown) => {
+      event.locals.log.warn({ err: { message: (err as Error).message } }, 'later pipeline pages failed');
+      return [] as OpportunityCard[];
+    }),
+    total: first.opportunities.totalCount,
     directory,
     canMove: can(permissions, 'opportunities', 'update'),
   };

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import {
+  financingOption,
+  formFromInputs,
+  newProposalForm,
+  shownPaths,
+  toProposalInput,
+  unplacedMessages,
+} from './proposal-form.js';
+
+describe('the proposal builder form', () => {
+  it('starts from what the site knows: roof pitch and direction, yearly usage', () => {
+    const form = newProposalForm({ roofPitchDeg: 27, roofAzimuthDeg: 200, annualUsageKwh: 9_400 });
+    expect(form).toMatchObject({ tilt: 27, azimuth: 200, annualUsageKwh: 9_400 });
+    expect(newProposalForm(null)).toMatchObject({ tilt: 20, azimuth: 180 });
+  });
+
+  it('turns dollars, percent and $/W into the API’s cents and fractions without float dust', () => {
+    const form = newProposalForm(null);
+    form.lines = [{ catalogueItemId: 'mod', quantity: 24 }];
+    form.pricePerWatt = 3.1;
+    form.taxPct = 7.25;
+    form.adders = [{ code: 'main_panel_upgrade', label: 'Panel upgrade', amount: 2_450.5 }];
+    form.discounts = [{ label: 'Referral', kind: 'percent', value: 5 }];
+    form.financing = [{ ...financingOption('loan'), aprPct: 6.99, termMonths: 240, downPayment: 1_000 }];
+    const input = toProposalInput(form) as {
+      pricing: { method: unknown; adders: unknown[]; discounts: unknown[]; tax: unknown };
+      financing: unknown[];
+    };
+    expect(input.pricing.method).toEqual({ kind: 'per_watt', centsPerWatt: 310 });
+    expect(input.pricing.tax).toEqual({ rate: 0.0725, appliesTo: 'none' });
+    expect(input.pricing.adders[0]).toMatchObject({ kind: 'fixed', amountCents: 245_050 });
+    expect(input.pricing.discounts[0]).toEqual({ label: 'Referral', kind: 'percent', rate: 0.05 });
+    expect(input.financing[0]).toEqual({
+      kind: 'loan',
+      label: 'Solar loan',
+      apr: 0.0699,
+      termMonths: 240,
+      downPaymentCents: 100_000,
+      dealerFeeRate: 0,
+    });
+  });
+
+  it('reads a stored version back into the same form', () => {
+    const form = newProposalForm(null);
+    form.lines = [{ catalogueItemId: 'mod', quantity: 18 }];
+    form.discounts = [{ label: 'Spring', kind: 'fixed', value: 500 }];
+    form.rebates = [{ label: 'State rebate', source: 'state', amount: 1_000 }];
+    form.financing = [
+      financingOption('cash'),
+      { ...financingOption('loan'), aprPct: 5.49 },
+      { ...financingOption('ppa'), ppaCentsPerKwh: 11.5, escalatorPct: 2.9 },
+    ];
+    const back = formFromInputs(toProposalInput(form));
+    expect(toProposalInput(back)).toEqual(toProposalInput(form));
+  });
+
+  it('lists messages for fields the builder does not show, named by their path', () => {
+    const form = newProposalForm(null);
+    form.financing = [financingOption('loan')];
+    const shown = shownPaths(form);
+    expect(shown.has('financing.0.apr')).toBe(true);
+    expect(
+      unplacedMessages({ 'financing.0.apr': 'Too high', 'analysis.years': 'At most 40' }, shown),
+    ).toEqual(['analysis › years: At most 40']);
+  });
+});

@@ -1,0 +1,39 @@
+import { error } from '@sveltejs/kit';
+import { can } from '$lib/access/permissions';
+import { storedProposal } from '$lib/proposals/engine';
+import { figuresOf } from '$lib/proposals/figures';
+import { formFromInputs } from '$lib/proposals/proposal-form';
+import { PROPOSAL_QUERY } from '$lib/proposals/proposal-documents';
+import { proposalDataSchema } from '$lib/proposals/proposal-schemas';
+import { serverGraphql } from '$lib/server/graphql';
+import type { PageServerLoad } from './$types';
+
+function notFound(): never {
+  error(404, { code: 'NOT_FOUND', message: "This proposal doesn't exist, or it isn't shared with you." });
+}
+
+export const load: PageServerLoad = async (event) => {
+  const id = event.params.id;
+  if (!/^[0-9a-fA-F-]{8,64}$/.test(id)) notFound();
+  const [data, { permissions }] = await Promise.all([
+    serverGraphql(event, PROPOSAL_QUERY, { id }, proposalDataSchema),
+    event.parent(),
+  ]);
+  const proposal = data.proposal ?? notFound();
+  const stored = proposal.inputs['location'] as { lat: number; lon: number } | undefined;
+  const site = proposal.opportunity?.site;
+  return {
+    proposal,
+    opportunity: proposal.opportunity,
+    catalogue: data.equipmentCatalogue,
+    form: formFromInputs(proposal.inputs),
+    // the stored version's figures, recomputed from its stored inputs by the same engine: exactly what was saved
+    figures: figuresOf(storedProposal(proposal.inputs)),
+    location:
+      stored ??
+      (site?.latitude != null && site.longitude != null ? { lat: site.latitude, lon: site.longitude } : null),
+    canEdit: can(permissions, 'opportunities', 'update'),
+    // a fresh builder per load (after a save the page reloads with the stored figures)
+    loadedAt: Date.now(),
+  };
+};
