@@ -20,6 +20,11 @@ export interface StackOptions {
   logDir: string;
   verbose: boolean;
   logger: Logger;
+  /**
+   * platform-api's Redis key prefix (rate limits, sign-in back-off, edge cache). Browser test runs pass
+   * their own, so failed sign-ins of one run never lock out the next; `npm start` keeps the default.
+   */
+  redisKeyPrefix?: string;
   onStep?: (what: string) => void;
 }
 
@@ -59,6 +64,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
   const common = {
     NODE_ENV: 'development',
+    // webhooks to a receiver on this machine (the production default refuses private addresses)
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
     DATABASE_URL: o.databaseUrl,
     REDIS_URL: o.redisUrl,
     LOG_LEVEL: o.logLevel,
@@ -93,6 +100,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         // self-service signup at /platform/graphql provisions through the operator's local driver
         SIGNUP_DRIVER: 'local',
         RUNTIME_ENDPOINT: urls.runtime,
+        // invitation links point at the web app of the invited person's workspace
+        TENANT_WEB_URL: `http://{slug}.${o.baseDomain}:${o.ports.web}`,
+        ...(o.redisKeyPrefix ? { REDIS_KEY_PREFIX: o.redisKeyPrefix } : {}),
       },
       readyUrl: `${urls.platformApi}/readyz`,
     },

@@ -11,13 +11,19 @@ async function newestMtime(path: string): Promise<number> {
   return newest;
 }
 
+/**
+ * What the web build is made of besides web/ itself: the shared kit, and the runtime's proposal engine,
+ * which the builder bundles to show live totals.
+ */
+const BUNDLED_FROM_ELSEWHERE = ['../common/src', '../tenant-runtime/src/modules/proposals'];
+
 /** Builds the web app (vite build) unless web/build is newer than every source file. Returns whether it built. */
 export async function ensureWebBuild(webDir: string): Promise<boolean> {
   const built = await stat(join(webDir, 'build/index.js')).catch(() => null);
   const sources = Math.max(
     ...(await Promise.all(
-      ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) =>
-        newestMtime(join(webDir, p)),
+      ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', ...BUNDLED_FROM_ELSEWHERE].map(
+        (p) => newestMtime(join(webDir, p)),
       ),
     )),
   );

@@ -86,6 +86,20 @@ describe('rate limits', () => {
     expect((await signIn(h, big, freshIp())).headers['ratelimit-limit']).toBe('15');
   });
 
+  it('counts REST and token requests too, so neither is a way around the limits', async () => {
+    const rest = await tenantWithUser(h, 'rest');
+    const ip = freshIp();
+    const api = await h.call('GET', '/api/v1/leads', { host: rest.host, headers: { 'x-forwarded-for': ip } });
+    expect(api.headers['ratelimit-limit']).toBe('6');
+    expect(api.headers['ratelimit-remaining']).toBe('5');
+    const token = await h.call('POST', '/oauth/token', {
+      host: rest.host,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+      body: 'grant_type=client_credentials&client_id=nobody&client_secret=nothing',
+    });
+    expect(token.headers['ratelimit-remaining']).toBe('4');
+  });
+
   it('leaves health probes alone', async () => {
     const res = await h.call('GET', '/healthz');
     expect(res.headers['ratelimit-limit']).toBeUndefined();

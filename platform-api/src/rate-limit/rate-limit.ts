@@ -21,10 +21,12 @@ export interface RateLimitOptions {
   logger: Logger;
 }
 
-const LIMITED_PATH = /^\/(graphql|auth)(\/|$)/;
+/** every tenant route: the API itself, REST, sign-in and tokens (public forms have their own limiter) */
+const LIMITED_PATH = /^\/(graphql|auth|api\/v1|oauth)(\/|$)/;
 
 /**
- * Per-tenant, per-user and per-IP request limits on /graphql and /auth/*, sized by the tenant's plan.
+ * Per-tenant, per-user and per-IP request limits on /graphql, /api/v1, /auth/* and /oauth/*, sized by the
+ * tenant's plan.
  * Every answer carries RateLimit-Limit/-Remaining/-Reset for the tightest of the three; over any of them
  * the request is refused with 429 RATE_LIMITED and Retry-After. Counts live in Redis, or in this process
  * while Redis is unreachable (requests are still served).
