@@ -21,14 +21,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generateInternalKeys, importInternalKey, signInternalToken } from '@solar/common';
 import { provisionTestTenant } from '@solar/operator/testing';
 // @ts-expect-error -- autocannon ships no type declarations; typed by the facade below
 import autocannonImpl from 'autocannon';
 import { recordBenchmark } from '../../scripts/bench-kit.js';
+import { freePort, startProgram, waitForHttp } from '../../scripts/bench-processes.js';
 import { createIdentity } from '../src/identity/create-identity.js';
 import { createTestPlatformDb } from '../src/testing/platform-db.js';
 
@@ -56,7 +56,6 @@ const autocannon = autocannonImpl as (options: {
   requests?: Array<CannonRequest & { setupRequest?: (req: CannonRequest) => CannonRequest }>;
 }) => Promise<CannonResult>;
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -336,31 +335,6 @@ async function postJson(
 }
 
 /** A program of this repo from its entry point, in its own Node process, stopped with SIGTERM. */
-function startProgram(name: string, entry: string, env: Record<string, string>): { stop(): Promise<void> } {
-  // BENCH_PROFILE=<dir>: CPU profiles of both programs (written on exit), for finding what costs
-  const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-    : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, entry)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${code ?? signal})`);
-  });
-  // never leave it behind, even if this process dies on an error
-  process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
-  return {
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 function installNginx(): string | undefined {
   console.warn('proxy-vs-nginx: nginx not found, installing nginx-light from Debian…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -425,24 +399,4 @@ http {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitForHttp(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(url).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 30 s`);
 }

@@ -22,6 +22,7 @@ import { createIdentity } from '@solar/platform-api/identity/create-identity';
 import { Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 import { percentile, recordBenchmark } from '../../scripts/bench-kit.js';
+import { insertBenchLeads } from '../../scripts/bench-leads.js';
 import { closedLoop, freePort, startProgram, waitForHttp } from '../../scripts/bench-processes.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
@@ -41,6 +42,14 @@ const RAW_LIST = `SELECT l.id, l.first_name, l.last_name, l.status, l.city, l.sc
 
 const cleanups: Array<() => Promise<void> | void> = [];
 try {
+  // raw SQL at 128 concurrent callers holds 128 connections beside the programs' own pools: more than a
+  // default server's 151; raised for the run and restored after
+  await withServerAdmin(async (admin) => {
+    const [[row]] = (await admin.raw('SELECT @@GLOBAL.max_connections AS n')) as [[{ n: number }]];
+    if (Number(row.n) >= 400) return;
+    await admin.raw('SET GLOBAL max_connections = 400');
+    cleanups.push(() => withServerAdmin((a) => a.raw(`SET GLOBAL max_connections = ${Number(row.n)}`)));
+  });
   const platform = await createTestPlatformDb();
   cleanups.push(() => platform.drop());
   const keys = await generateInternalKeys();
@@ -144,33 +153,10 @@ try {
   await tenantDb('members').insert(
     reps.map((r, i) => ({ id: r.id, display_name: `Rep ${i}`, status: 'active' })),
   );
-  const yearAgo = Date.now() - 365 * 86_400_000;
-  const STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted'];
-  for (let i = 0; i < LEADS; i += 2000) {
-    const rows = [];
-    for (let j = i; j < Math.min(LEADS, i + 2000); j++) {
-      const rep = reps[(j * 7919) % reps.length]!;
-      const at = yearAgo + Math.floor((j / LEADS) * 365 * 86_400_000);
-      rows.push({
-        id: uuidv7({ msecs: at }),
-        first_name: `First${j}`,
-        last_name: `Last${j % 997}`,
-        email: `lead${j}@example.com`,
-        city: 'Phoenix',
-        country: 'US',
-        source: 'web_form',
-        status: STATUSES[j % 5],
-        owner_id: rep.id,
-        created_by: rep.id,
-        unit_id: rep.team,
-        // two leads in three were touched since they came in
-        last_activity_at: j % 3 ? new Date(at + 3 * 86_400_000) : null,
-        created_at: new Date(at),
-        updated_at: new Date(at),
-      });
-    }
-    await tenantDb('leads').insert(rows);
-  }
+  // two leads in three were touched since they came in
+  await insertBenchLeads(tenantDb, LEADS, reps, (j, createdAt) => ({
+    last_activity_at: j % 3 ? new Date(createdAt + 3 * 86_400_000) : null,
+  }));
   const STAGES = ['qualification', 'site_survey', 'design', 'proposal', 'negotiation', 'won', 'lost'];
   for (let i = 0; i < OPPORTUNITIES; i += 2000) {
     const accounts = [];
@@ -317,10 +303,19 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** SELECTs the DB user ran during `work`, or null where MariaDB's user statistics are unavailable. */
-async function countQueries(user: string, work: () => Promise<void>): Promise<number | null> {
+/** Runs `fn` with a one-connection pool as the server's admin (the test server's root). */
+async function withServerAdmin<T>(fn: (admin: Knex) => Promise<T>): Promise<T> {
   const admin: Knex = createDb({ url: testServerUrl, pool: { min: 0, max: 1 } });
   try {
+    return await fn(admin);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** SELECTs the DB user ran during `work`, or null where MariaDB's user statistics are unavailable. */
+async function countQueries(user: string, work: () => Promise<void>): Promise<number | null> {
+  return withServerAdmin(async (admin) => {
     try {
       await admin.raw('SET GLOBAL userstat = 1');
     } catch {
@@ -338,7 +333,5 @@ async function countQueries(user: string, work: () => Promise<void>): Promise<nu
     const after = await read();
     await admin.raw('SET GLOBAL userstat = 0');
     return after - before;
-  } finally {
-    await admin.destroy();
-  }
+  });
 }

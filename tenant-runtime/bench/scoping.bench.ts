@@ -22,6 +22,7 @@ import { provisionTestTenant } from '@solar/operator/testing';
 import { createTestPlatformDb, testServerUrl } from '@solar/platform-api/testing/platform-db';
 import { v7 as uuidv7 } from 'uuid';
 import { percentile, recordBenchmark } from '../../scripts/bench-kit.js';
+import { insertBenchLeads } from '../../scripts/bench-leads.js';
 import { createDataAccess } from '../src/engine/data/data-access.js';
 import type { Caller } from '../src/engine/context.js';
 import { createAccessResolver } from '../src/modules/access/access-resolver.js';
@@ -85,31 +86,7 @@ try {
   ]);
 
   // ── 100k leads over the last year, each owned by a rep in that rep's team ──
-  const started = Date.now() - 365 * 24 * 3600 * 1000;
-  const STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'converted'];
-  for (let i = 0; i < LEADS; i += 2000) {
-    const batch = [];
-    for (let j = i; j < Math.min(LEADS, i + 2000); j++) {
-      const rep = reps[(j * 7919) % reps.length]!;
-      const at = started + Math.floor((j / LEADS) * 365 * 24 * 3600 * 1000);
-      batch.push({
-        id: uuidv7({ msecs: at }),
-        first_name: `First${j}`,
-        last_name: `Last${j % 997}`,
-        email: `lead${j}@example.com`,
-        city: 'Phoenix',
-        country: 'US',
-        source: 'web_form',
-        status: STATUSES[j % 5],
-        owner_id: rep.id,
-        created_by: rep.id,
-        unit_id: rep.team,
-        created_at: new Date(at),
-        updated_at: new Date(at),
-      });
-    }
-    await db('leads').insert(batch);
-  }
+  await insertBenchLeads(db, LEADS, reps);
   await db.raw('ANALYZE TABLE leads');
   void now;
 
