@@ -40,6 +40,15 @@ describe('authentication', () => {
     expect(res.body.data.viewer.tenantId).toBe(tenant.id);
   });
 
+  it('a token accepted before is still refused once it expires', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = await craft({ expiresAt: now + 2 });
+    expect((await rt.graphql(shortLived, '{ viewer { tenantId } }')).status).toBe(200);
+    expect((await rt.graphql(shortLived, '{ viewer { tenantId } }')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, (now + 2) * 1000 - Date.now() + 100));
+    expect((await rt.graphql(shortLived, '{ viewer { tenantId } }')).status).toBe(401);
+  });
+
   it('refuses requests without a usable token with 401 and runs nothing', async () => {
     const otherKeys = await generateInternalKeys();
     const now = Math.floor(Date.now() / 1000);
