@@ -4,11 +4,19 @@ import {
   formFromInputs,
   newProposalForm,
   shownPaths,
+  siteLocation,
   toProposalInput,
   unplacedMessages,
 } from './proposal-form.js';
 
 describe('the proposal builder form', () => {
+  it('estimates production at the site only when both coordinates are known', () => {
+    expect(siteLocation({ latitude: 33.45, longitude: -112.07 })).toEqual({ lat: 33.45, lon: -112.07 });
+    expect(siteLocation({ latitude: 0, longitude: 0 })).toEqual({ lat: 0, lon: 0 });
+    expect(siteLocation({ latitude: 33.45, longitude: null })).toBeNull();
+    expect(siteLocation(null)).toBeNull();
+  });
+
   it('starts from what the site knows: roof pitch and direction, yearly usage', () => {
     const form = newProposalForm({ roofPitchDeg: 27, roofAzimuthDeg: 200, annualUsageKwh: 9_400 });
     expect(form).toMatchObject({ tilt: 27, azimuth: 200, annualUsageKwh: 9_400 });

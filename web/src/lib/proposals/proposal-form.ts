@@ -109,6 +109,15 @@ export interface SiteHints {
   annualUsageKwh: number | null;
 }
 
+/** Where the builder estimates production: a site's coordinates, or null while it has none. */
+export function siteLocation(
+  site: { latitude: number | null; longitude: number | null } | null | undefined,
+): { lat: number; lon: number } | null {
+  return site?.latitude != null && site.longitude != null
+    ? { lat: site.latitude, lon: site.longitude }
+    : null;
+}
+
 export function newProposalForm(site: SiteHints | null): ProposalForm {
   return {
     lines: [],

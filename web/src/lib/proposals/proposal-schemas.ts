@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { proposalSummarySchema, siteSummarySchema } from '../sales/opportunity-schemas.js';
+import {
+  opportunityCardSchema,
+  pipelineStageSchema,
+  proposalSummarySchema,
+  siteSummarySchema,
+} from '../sales/opportunity-schemas.js';
 
 /** What the proposal pages accept from the tenant API. */
-const stage = z.object({
-  id: z.string(),
-  name: z.string(),
-  position: z.number().int(),
-  probability: z.number().int(),
-  kind: z.enum(['OPEN', 'WON', 'LOST']),
-});
 
 export const catalogueItemSchema = z.object({
   id: z.string(),
@@ -26,16 +24,12 @@ export const catalogueItemSchema = z.object({
 });
 export type CatalogueEntry = z.output<typeof catalogueItemSchema>;
 
-const opportunityForProposal = z.object({
-  id: z.string(),
-  name: z.string(),
-  stage: z.object({ id: z.string() }),
-  account: z.object({ id: z.string(), name: z.string() }).nullable(),
-  site: siteSummarySchema.nullable(),
-});
+const opportunityForProposal = opportunityCardSchema
+  .pick({ id: true, name: true, stage: true, account: true })
+  .extend({ site: siteSummarySchema.nullable() });
 
 export const proposalDataSchema = z.object({
-  pipelineStages: z.array(stage),
+  pipelineStages: z.array(pipelineStageSchema),
   equipmentCatalogue: z.array(catalogueItemSchema),
   proposal: proposalSummarySchema
     .extend({
@@ -66,13 +60,8 @@ export const printProposalDataSchema = z.object({
         .object({
           name: z.string(),
           account: z.object({ name: z.string() }).nullable(),
-          site: z
-            .object({
-              street: z.string().nullable(),
-              city: z.string().nullable(),
-              region: z.string().nullable(),
-              postalCode: z.string().nullable(),
-            })
+          site: siteSummarySchema
+            .pick({ street: true, city: true, region: true, postalCode: true })
             .nullable(),
         })
         .nullable(),

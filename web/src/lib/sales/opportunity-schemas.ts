@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** What the opportunity and customer pages accept from the tenant API (checked, like lib/server/*-schemas). */
-const stage = z.object({
+/**
+ * What the opportunity, customer, pipeline and proposal pages accept from the tenant API (checked, like
+ * lib/server/*-schemas). The shapes several answers share live here, once; this file is safe for the browser too.
+ */
+export const pipelineStageSchema = z.object({
   id: z.string(),
   name: z.string(),
   position: z.number().int(),
@@ -71,19 +74,23 @@ export const siteSummarySchema = z.object({
 });
 export type SiteSummary = z.output<typeof siteSummarySchema>;
 
+/** An opportunity as a pipeline card shows it. */
+export const opportunityCardSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  amount: z.number().nullable(),
+  systemSizeKw: z.number().nullable(),
+  probability: z.number().int(),
+  expectedCloseDate: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  stage: z.object({ id: z.string() }),
+  account: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+
 export const opportunityDetailSchema = z.object({
-  pipelineStages: z.array(stage),
-  opportunity: z
-    .object({
-      id: z.string(),
-      name: z.string(),
-      amount: z.number().nullable(),
-      systemSizeKw: z.number().nullable(),
-      probability: z.number().int(),
-      expectedCloseDate: z.string().nullable(),
-      ownerId: z.string().nullable(),
-      stage: z.object({ id: z.string() }),
-      account: z.object({ id: z.string(), name: z.string() }).nullable(),
+  pipelineStages: z.array(pipelineStageSchema),
+  opportunity: opportunityCardSchema
+    .extend({
       weightedAmount: z.number().nullable(),
       lostReason: z.string().nullable(),
       closedAt: z.string().nullable(),

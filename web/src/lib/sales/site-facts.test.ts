@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { compass, coordinates, enumLabel, osmLink } from './site-facts.js';
+import { compass, coordinates, enumLabel, osmLink, siteAddress } from './site-facts.js';
 
 describe('how a site reads', () => {
+  it('writes the known parts of an address and skips the missing ones', () => {
+    expect(siteAddress({ street: '12 Sun St', city: 'Phoenix', region: 'AZ', postalCode: '85001' })).toBe(
+      '12 Sun St, Phoenix, AZ, 85001',
+    );
+    expect(siteAddress({ street: null, city: 'Phoenix', region: '', postalCode: null })).toBe('Phoenix');
+    expect(siteAddress({ street: null, city: null, region: null })).toBe('');
+  });
+
   it('links to the exact spot on OpenStreetMap', () => {
     expect(osmLink(33.4484, -112.074)).toBe(
       'https://www.openstreetmap.org/?mlat=33.448400&mlon=-112.074000#map=18/33.448400/-112.074000',

@@ -24,3 +24,13 @@ export function compass(azimuthDeg: number): string {
   const points = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'];
   return points[Math.round(((azimuthDeg % 360) + 360) / 45) % 8]!;
 }
+
+/** A site's postal parts that are known, in reading order: "12 Sun St, Phoenix, AZ, 85001". */
+export function siteAddress(site: {
+  street: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode?: string | null;
+}): string {
+  return [site.street, site.city, site.region, site.postalCode].filter(Boolean).join(', ');
+}

@@ -1,34 +1,20 @@
 import { z } from 'zod';
+import {
+  opportunityCardSchema,
+  pipelineStageSchema,
+  siteSummarySchema,
+} from '../sales/opportunity-schemas.js';
 
 /** What the pipeline and customer load functions accept from the tenant API (checked, like lead-schemas). */
-const stage = z.object({
-  id: z.string(),
-  name: z.string(),
-  position: z.number().int(),
-  probability: z.number().int(),
-  kind: z.enum(['OPEN', 'WON', 'LOST']),
-});
-
-const card = z.object({
-  id: z.string(),
-  name: z.string(),
-  amount: z.number().nullable(),
-  systemSizeKw: z.number().nullable(),
-  probability: z.number().int(),
-  expectedCloseDate: z.string().nullable(),
-  ownerId: z.string().nullable(),
-  stage: z.object({ id: z.string() }),
-  account: z.object({ id: z.string(), name: z.string() }).nullable(),
-});
 
 const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
 
 export const pipelineDataSchema = z.object({
-  pipelineStages: z.array(stage),
+  pipelineStages: z.array(pipelineStageSchema),
   opportunities: z.object({
     totalCount: z.number().int(),
     pageInfo,
-    edges: z.array(z.object({ node: card })),
+    edges: z.array(z.object({ node: opportunityCardSchema })),
   }),
 });
 
@@ -83,23 +69,12 @@ export const accountDataSchema = z.object({
         }),
       ),
       sites: z.array(
-        z.object({
-          id: z.string(),
-          label: z.string(),
-          street: z.string().nullable(),
-          city: z.string().nullable(),
-          region: z.string().nullable(),
-          postalCode: z.string().nullable(),
+        siteSummarySchema.extend({
           country: z.string(),
-          latitude: z.number().nullable(),
-          longitude: z.number().nullable(),
           utility: z.string().nullable(),
           meterNumber: z.string().nullable(),
           roofType: z.string().nullable(),
-          roofPitchDeg: z.number().nullable(),
-          roofAzimuthDeg: z.number().nullable(),
           shading: z.string().nullable(),
-          annualUsageKwh: z.number().int().nullable(),
           averageMonthlyBill: z.number().nullable(),
         }),
       ),
@@ -108,6 +83,6 @@ export const accountDataSchema = z.object({
 });
 
 export const accountOpportunitiesDataSchema = z.object({
-  pipelineStages: z.array(stage),
-  opportunities: z.object({ edges: z.array(z.object({ node: card })) }),
+  pipelineStages: z.array(pipelineStageSchema),
+  opportunities: z.object({ edges: z.array(z.object({ node: opportunityCardSchema })) }),
 });

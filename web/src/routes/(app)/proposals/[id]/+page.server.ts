@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { can } from '$lib/access/permissions';
 import { storedProposal } from '$lib/proposals/engine';
 import { figuresOf } from '$lib/proposals/figures';
-import { formFromInputs } from '$lib/proposals/proposal-form';
+import { formFromInputs, siteLocation } from '$lib/proposals/proposal-form';
 import { PROPOSAL_QUERY } from '$lib/proposals/proposal-documents';
 import { proposalDataSchema } from '$lib/proposals/proposal-schemas';
 import { serverGraphql } from '$lib/server/graphql';
@@ -21,7 +21,6 @@ export const load: PageServerLoad = async (event) => {
   ]);
   const proposal = data.proposal ?? notFound();
   const stored = proposal.inputs['location'] as { lat: number; lon: number } | undefined;
-  const site = proposal.opportunity?.site;
   return {
     proposal,
     opportunity: proposal.opportunity,
@@ -29,9 +28,7 @@ export const load: PageServerLoad = async (event) => {
     form: formFromInputs(proposal.inputs),
     // the stored version's figures, recomputed from its stored inputs by the same engine: exactly what was saved
     figures: figuresOf(storedProposal(proposal.inputs)),
-    location:
-      stored ??
-      (site?.latitude != null && site.longitude != null ? { lat: site.latitude, lon: site.longitude } : null),
+    location: stored ?? siteLocation(proposal.opportunity?.site),
     canEdit: can(permissions, 'opportunities', 'update'),
     // a fresh builder per load (after a save the page reloads with the stored figures)
     loadedAt: Date.now(),

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { can } from '$lib/access/permissions';
-import { newProposalForm } from '$lib/proposals/proposal-form';
+import { newProposalForm, siteLocation } from '$lib/proposals/proposal-form';
 import { NEW_PROPOSAL_QUERY } from '$lib/proposals/proposal-documents';
 import { newProposalDataSchema } from '$lib/proposals/proposal-schemas';
 import { serverGraphql } from '$lib/server/graphql';
@@ -24,12 +24,10 @@ export const load: PageServerLoad = async (event) => {
   if (latest) redirect(303, `/proposals/${latest.id}`);
   if (!can(permissions, 'opportunities', 'update'))
     error(403, { code: 'FORBIDDEN', message: "You don't have permission to create proposals." });
-  const site = opportunity.site;
   return {
     opportunity,
     catalogue: data.equipmentCatalogue,
-    form: newProposalForm(site),
-    location:
-      site?.latitude != null && site.longitude != null ? { lat: site.latitude, lon: site.longitude } : null,
+    form: newProposalForm(opportunity.site),
+    location: siteLocation(opportunity.site),
   };
 };
