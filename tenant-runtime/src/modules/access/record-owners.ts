@@ -14,8 +14,8 @@ export interface OwnerCard {
 
 const perRequest = new WeakMap<RequestContext, DataLoader<string, OwnerCard | null>>();
 
-/** One read of `members` per request, however many records a page shows. */
-function ownerLoader(rc: RequestContext): DataLoader<string, OwnerCard | null> {
+/** One read of `members` per request, however many records (or activities' authors) a page shows. */
+export function memberCardLoader(rc: RequestContext): DataLoader<string, OwnerCard | null> {
   let loader = perRequest.get(rc);
   if (!loader) {
     loader = new DataLoader(async (ids: readonly string[]) => {
@@ -32,7 +32,7 @@ function ownerLoader(rc: RequestContext): DataLoader<string, OwnerCard | null> {
 }
 
 const owner = (record: { ownerId?: string | null }, _: unknown, { requestContext }: GraphQLContext) =>
-  record.ownerId ? ownerLoader(requestContext).load(record.ownerId) : null;
+  record.ownerId ? memberCardLoader(requestContext).load(record.ownerId) : null;
 
 export const recordOwnersGraphQL: GraphQLModule = {
   name: 'record-owners',

@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSalesOrg, U, type SalesOrg, type Who } from '../customers/sales-org.fixture.js';
 
@@ -255,5 +256,105 @@ describe('my tasks by due date', () => {
 
     const note = await log('rep2', { kind: 'NOTE', ...onLead(lead.rep2), body: 'not a task' });
     expect(await org.code('rep2', COMPLETE, { id: note.id, done: true })).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('recent activity, the dashboard feed', () => {
+  const RECENT = `query($first: Int) { recentActivity(first: $first) {
+    id kind subjectType subjectId subjectName body createdAt author { id displayName } } }`;
+  type Item = { id: string; subjectId: string; subjectName: string; body: string | null; createdAt: string };
+  const recent = async (who: Who, first?: number) =>
+    (await org.ok(who, RECENT, first === undefined ? {} : { first })).recentActivity as Item[];
+  const notes = {} as Record<'rep1' | 'rep2' | 'rep3', string>;
+  let tucsonLead: string;
+
+  beforeAll(async () => {
+    tucsonLead = await newLead('rep3', 'Cal');
+    for (const [who, subject] of [
+      ['rep1', lead.rep1],
+      ['rep2', lead.rep2],
+      ['rep3', tucsonLead],
+    ] as const)
+      notes[who] = (await log(who, { kind: 'NOTE', ...onLead(subject), body: `Feed note by ${who}` })).id;
+  });
+
+  it('shows a rep the newest activities on their own records only, with who and on which record', async () => {
+    const items = await recent('rep1');
+    expect(items[0]).toMatchObject({
+      id: notes.rep1,
+      subjectId: lead.rep1,
+      subjectName: 'Ana Lead',
+      body: 'Feed note by rep1',
+      author: { id: U.rep1, displayName: expect.any(String) },
+    });
+    expect(items.length).toBeGreaterThan(1);
+    expect(new Set(items.map((i) => i.subjectId))).toEqual(new Set([lead.rep1]));
+    expect((await recent('rep3')).map((i) => i.id)).toEqual([notes.rep3]);
+  });
+
+  it("shows a manager their branch's activities, not another branch's, newest first", async () => {
+    const items = await recent('mgr', 50);
+    expect(items.slice(0, 2).map((i) => i.id)).toEqual([notes.rep2, notes.rep1]);
+    expect(items.map((i) => i.subjectId)).not.toContain(tucsonLead);
+    const ids = items.map((i) => i.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+    const times = items.map((i) => Date.parse(i.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // the admin sees every branch
+    expect((await recent('admin', 3)).map((i) => i.id)).toEqual([notes.rep3, notes.rep2, notes.rep1]);
+    expect(await recent('nobody')).toEqual([]);
+  });
+
+  it('refuses a page size outside 1–50', async () => {
+    expect(await org.code('mgr', RECENT, { first: 51 })).toBe('VALIDATION_FAILED');
+    expect(await org.code('mgr', RECENT, { first: 0 })).toBe('VALIDATION_FAILED');
+  });
+
+  it('a page of 20 costs the same queries as a page of 2 (subjects, names and authors batched)', async () => {
+    const pool = org.rt.runtime.pools.get({
+      tenantId: org.tenant.id,
+      schema: org.tenant.schema,
+      user: org.tenant.user,
+      password: org.tenant.password,
+    });
+    // activities by several authors on several records of the branch
+    for (let i = 0; i < 20; i++) {
+      const who = (['rep1', 'rep2', 'mgr'] as const)[i % 3]!;
+      const subject = who === 'rep1' || (who === 'mgr' && i % 2) ? lead.rep1 : lead.rep2;
+      await log(who, { kind: 'NOTE', ...onLead(subject), body: `Batch ${i}` });
+    }
+    let queries = 0;
+    const count = () => void queries++;
+    pool.on('query', count);
+    const measure = async (first: number) => {
+      queries = 0;
+      const items = await recent('mgr', first);
+      return { queries, n: items.length, records: new Set(items.map((i) => i.subjectId)).size };
+    };
+    try {
+      await measure(2); // warms the manager's cached permissions
+      const small = await measure(2);
+      const big = await measure(20);
+      expect(big).toMatchObject({ n: 20, records: 2 });
+      expect(big.queries).toBe(small.queries);
+    } finally {
+      pool.off('query', count);
+    }
+  });
+
+  it("still finds a rep's activities behind hundreds of newer ones on other teams' records", async () => {
+    const now = Date.now();
+    // 450 newer notes on a Phoenix lead, written straight to the table to keep the test quick
+    const rows = Array.from({ length: 450 }, (_, i) => ({
+      id: uuidv7({ msecs: now + 1000 + i }),
+      kind: 'note',
+      subject_type: 'lead',
+      subject_id: lead.rep1,
+      body: `Busy ${i}`,
+      created_by: U.rep1,
+    }));
+    await org.tenant.db('activities').insert(rows);
+    expect((await recent('rep3')).map((i) => i.id)).toEqual([notes.rep3]);
+    expect((await recent('rep1', 1))[0]!.body).toBe('Busy 449');
   });
 });

@@ -1,3 +1,4 @@
+import { memberCardLoader } from '../access/record-owners.js';
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../../engine/context.js';
 import type { GraphQLContext, GraphQLModule } from '../../engine/graphql/context.js';
@@ -16,10 +17,11 @@ import {
   getActivity,
   logActivity,
   myTasks,
+  recentActivity,
   timeline,
   updateActivity,
 } from './activity-service.js';
-import { lastActivityOf } from './activity-subjects.js';
+import { lastActivityOf, subjectNamesOf } from './activity-subjects.js';
 
 const typeDefs = /* GraphQL */ `
   "What sort of activity it is."
@@ -88,6 +90,8 @@ const typeDefs = /* GraphQL */ `
     subjectType: ActivitySubjectType!
     "Id of the record it is attached to."
     subjectId: ID!
+    "What that record is called: the lead's full name, the account's or the opportunity's name."
+    subjectName: String!
     "Email subject, meeting or task title."
     title: String
     "Notes, the email text or the task description."
@@ -118,6 +122,8 @@ const typeDefs = /* GraphQL */ `
     completedBy: ID
     "Member who logged it."
     createdBy: ID
+    "Who logged it, as colleagues see them; null when the system did or the member is gone."
+    author: OwnerCard
     "When it was logged."
     createdAt: DateTime!
     "When it last changed."
@@ -234,6 +240,8 @@ const typeDefs = /* GraphQL */ `
       "At most this many, 1–100 (50 when omitted)."
       first: Int
     ): [Activity!]!
+    "The newest activities (any kind, anyone's) on records the caller can see, newest first: the dashboard feed."
+    recentActivity("How many, 1–50." first: Int = 20): [Activity!]!
   }
 
   extend type Mutation {
@@ -259,22 +267,33 @@ type Ctx = GraphQLContext;
 const upperToStored = (values: readonly string[]) =>
   Object.fromEntries(values.map((v) => [v.toUpperCase(), v]));
 
-const perRequest = new WeakMap<RequestContext, Record<SubjectType, DataLoader<string, Date | null>>>();
-
-/** One scoped read per subject type and request for lastActivityAt, however many records a list shows. */
-function lastActivityLoader(rc: RequestContext, type: SubjectType): DataLoader<string, Date | null> {
+/** One DataLoader per request and key, so a page of any length costs one batched read per key. */
+const perRequest = new WeakMap<RequestContext, Map<string, DataLoader<string, unknown>>>();
+function requestLoader<V>(
+  rc: RequestContext,
+  key: string,
+  load: (ids: readonly string[]) => Promise<Map<string, V>>,
+): DataLoader<string, V | null> {
   let loaders = perRequest.get(rc);
-  if (!loaders) {
-    const make = (t: SubjectType) =>
-      new DataLoader(async (ids: readonly string[]) => {
-        const found = await lastActivityOf(rc.data, t, ids);
-        return ids.map((id) => found.get(id) ?? null);
-      });
-    loaders = { lead: make('lead'), account: make('account'), opportunity: make('opportunity') };
-    perRequest.set(rc, loaders);
+  if (!loaders) perRequest.set(rc, (loaders = new Map()));
+  let loader = loaders.get(key) as DataLoader<string, V | null> | undefined;
+  if (!loader) {
+    loader = new DataLoader(async (ids: readonly string[]) => {
+      const found = await load(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    });
+    loaders.set(key, loader as DataLoader<string, unknown>);
   }
-  return loaders[type];
+  return loader;
 }
+
+/** lastActivityAt of records of one type (scoped read), however many records a list shows. */
+const lastActivityLoader = (rc: RequestContext, type: SubjectType) =>
+  requestLoader(rc, `lastActivity:${type}`, (ids) => lastActivityOf(rc.data, type, ids));
+
+/** Names of activity subjects of one type (scoped read: only subjects the caller sees, as the activity is). */
+const subjectNameLoader = (rc: RequestContext, type: SubjectType) =>
+  requestLoader(rc, `subjectName:${type}`, (ids) => subjectNamesOf(rc.data, type, ids));
 
 const lastActivityAt =
   (type: SubjectType) =>
@@ -294,6 +313,11 @@ export const activitiesGraphQL: GraphQLModule = {
       done: (a: Activity) => a.completedAt !== null,
       reminderDue: (a: Activity) =>
         a.kind === 'task' && a.completedAt === null && a.reminderAt !== null && a.reminderAt <= new Date(),
+      // an activity is only ever served when its subject is visible, so the name is there
+      subjectName: async (a: Activity, _: unknown, { requestContext }: Ctx) =>
+        (await subjectNameLoader(requestContext, a.subjectType).load(a.subjectId)) ?? '',
+      author: (a: Activity, _: unknown, { requestContext }: Ctx) =>
+        a.createdBy ? memberCardLoader(requestContext).load(a.createdBy) : null,
     },
     Lead: { lastActivityAt: lastActivityAt('lead') },
     Account: { lastActivityAt: lastActivityAt('account') },
@@ -302,6 +326,7 @@ export const activitiesGraphQL: GraphQLModule = {
       timeline: (_: unknown, a: unknown, { requestContext }: Ctx) => timeline(requestContext, a),
       activity: (_: unknown, a: { id: string }, { requestContext }: Ctx) => getActivity(requestContext, a.id),
       myTasks: (_: unknown, a: unknown, { requestContext }: Ctx) => myTasks(requestContext, a),
+      recentActivity: (_: unknown, a: unknown, { requestContext }: Ctx) => recentActivity(requestContext, a),
     },
     Mutation: {
       logActivity: (_: unknown, a: { input: unknown }, { requestContext }: Ctx) =>

@@ -94,6 +94,13 @@ export function activityRepository(data: DataAccess) {
       return ((await qb.orderBy('due_at', 'asc').orderBy('id', 'asc').limit(limit)) as Row[]).map(toActivity);
     },
 
+    /** The tenant's newest activities of any kind, newest first, from before `beforeId` (the caller filters visibility). */
+    async newest(limit: number, beforeId?: string): Promise<Activity[]> {
+      const qb = table();
+      if (beforeId) qb.where('id', '<', beforeId);
+      return ((await qb.orderBy('id', 'desc').limit(limit)) as Row[]).map(toActivity);
+    },
+
     /** Whether `memberId` is an active member of the tenant (a task's assignee must be). */
     async isActiveMember(memberId: string): Promise<boolean> {
       return !!(await data.unscoped('members').where({ id: memberId, status: 'active' }).first('id'));

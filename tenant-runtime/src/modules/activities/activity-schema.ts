@@ -120,6 +120,11 @@ export const myTasksArgsSchema = z.object({
   first: z.number().int().min(1, 'At least 1').max(100, 'At most 100').nullish(),
 });
 
+/** The newest activities across the records the caller can see: a dashboard feed, not a paged list. */
+export const recentActivityArgsSchema = z.object({
+  first: z.number().int().min(1, 'At least 1').max(50, 'At most 50').nullish(),
+});
+
 /** An activity as the API shows it. */
 export interface Activity {
   id: string;

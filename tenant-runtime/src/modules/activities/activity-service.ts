@@ -10,6 +10,7 @@ import { activityRepository } from './activity-repository.js';
 import {
   logActivityInputSchema,
   myTasksArgsSchema,
+  recentActivityArgsSchema,
   timelineArgsSchema,
   updateActivityInputSchema,
   type Activity,
@@ -220,4 +221,30 @@ export async function myTasks(rc: RequestContext, raw: unknown, now = new Date()
   const candidates = await activityRepository(rc.data).openTasks(me, args.due, now, MY_TASKS_SCAN);
   const visible = await visibleSubjects(rc.data, candidates);
   return candidates.filter((t) => visible.has(subjectKey(t))).slice(0, args.first ?? 50);
+}
+
+/** How many activities recentActivity reads per round, and at most in all, to fill a page with visible ones. */
+const RECENT_CHUNK = 200;
+const RECENT_SCAN = 1000;
+
+/**
+ * The newest activities (any kind, any author) on records the caller can see, newest first. Candidates are
+ * read newest first in chunks and kept when their subject is visible (one scoped query per subject type per
+ * chunk), until the page is full or RECENT_SCAN activities were read: a feed, so a rep in a busy workspace may
+ * see fewer than asked rather than the query walking the whole table.
+ */
+export async function recentActivity(rc: RequestContext, raw: unknown): Promise<Activity[]> {
+  const args = parse(recentActivityArgsSchema, raw, []);
+  const first = args.first ?? 20;
+  const repository = activityRepository(rc.data);
+  const found: Activity[] = [];
+  let before: string | undefined;
+  for (let scanned = 0; scanned < RECENT_SCAN && found.length < first; scanned += RECENT_CHUNK) {
+    const chunk = await repository.newest(RECENT_CHUNK, before);
+    const visible = chunk.length ? await visibleSubjects(rc.data, chunk) : new Set<string>();
+    found.push(...chunk.filter((a) => visible.has(subjectKey(a))));
+    if (chunk.length < RECENT_CHUNK) break;
+    before = chunk[chunk.length - 1]!.id;
+  }
+  return found.slice(0, first);
 }

@@ -95,3 +95,33 @@ export async function lastActivityOf(
   }>;
   return new Map(rows.map((r) => [r.id, r.last_activity_at]));
 }
+
+/** What a subject is called in lists: a lead's full name, an account's or an opportunity's name. */
+const NAME_COLUMNS: Record<SubjectType, readonly string[]> = {
+  lead: ['first_name', 'last_name'],
+  account: ['name'],
+  opportunity: ['name'],
+};
+
+/** Names of many subjects of one type, as far as the caller can see them (hidden ones are absent). */
+export async function subjectNamesOf(
+  data: DataAccess,
+  type: SubjectType,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const table = SUBJECT_TABLES[type];
+  const columns = NAME_COLUMNS[type];
+  const rows = (await data
+    .select(table)
+    .whereIn(`${table.name}.id`, ids)
+    .select(`${table.name}.id`, ...columns.map((c) => `${table.name}.${c}`))) as Row[];
+  return new Map(
+    rows.map((r) => [
+      r['id'] as string,
+      columns
+        .map((c) => r[c] as string | null)
+        .filter(Boolean)
+        .join(' '),
+    ]),
+  );
+}
