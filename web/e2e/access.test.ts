@@ -41,6 +41,16 @@ const leadCount = async (page: Page) => {
   return Number((await page.locator('.count').first().textContent())!.replace(/[^\d]/g, ''));
 };
 
+/** The record links of the dashboard's recent-activity card, once it has loaded. */
+async function recentActivityLinks(page: Page): Promise<string[]> {
+  const feed = page.getByRole('region', { name: 'Recent activity' });
+  await expect.poll(() => feed.getByRole('listitem').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  const hrefs = await feed
+    .getByRole('link')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  return [...new Set(hrefs)];
+}
+
 describe('access in the web app', () => {
   it('a sales rep sees fewer leads than the admin, no settings, and not another team’s lead', async () => {
     const admin = await signIn(ADMIN);
@@ -108,13 +118,46 @@ describe('access in the web app', () => {
     await expect.poll(() => rep.getByRole('button', { name: 'Export CSV' }).count()).toBe(1);
   });
 
-  it('dashboard and settings at 1280 and 375 px, without sideways scrolling on a phone', async () => {
+  it('a rep’s recent activity shows only records the rep can open; the admin’s shows others too', async () => {
+    const admin = await signIn(ADMIN);
+    await admin.goto(`${stack.web}/`);
+    const adminLinks = await recentActivityLinks(admin);
+    const rep = await signIn(REP);
+    await rep.goto(`${stack.web}/`);
+    const repLinks = await recentActivityLinks(rep);
+    const statusForRep = (href: string) =>
+      rep.evaluate(async (url) => (await fetch(url, { redirect: 'manual' })).status, href);
+    for (const href of repLinks) expect(await statusForRep(href), href).toBe(200);
+    const othersOnly = adminLinks.filter((href) => !repLinks.includes(href));
+    const hiddenFromRep: string[] = [];
+    for (const href of othersOnly) if ((await statusForRep(href)) === 404) hiddenFromRep.push(href);
+    expect(hiddenFromRep.length).toBeGreaterThan(0);
+    await screenshot(rep, 'rep-dashboard-1280');
+  });
+
+  it('dashboard and settings at 1280 and 375 px (the dashboard down to 320), without sideways scrolling on a phone', async () => {
     for (const width of [1280, 375]) {
       const admin = await signIn(ADMIN, width);
       await admin.goto(`${stack.web}/`);
       await expect.poll(() => admin.getByText('leads you can see').count()).toBe(1);
       await expect.poll(() => admin.getByRole('heading', { name: 'New this week' }).count()).toBe(1);
+      await expect.poll(() => admin.getByRole('heading', { name: /^My tasks/ }).count()).toBe(1);
+      const pipeline = admin.getByRole('region', { name: 'Pipeline' });
+      await expect.poll(() => pipeline.getByText('Win rate').count()).toBe(1);
+      await expect.poll(() => pipeline.getByRole('table').getByRole('row').count()).toBeGreaterThan(1);
+      expect((await recentActivityLinks(admin)).length).toBeGreaterThan(0);
       await screenshot(admin, `dashboard-${width}`);
+      if (width === 375) {
+        for (const narrow of [375, 320]) {
+          await admin.setViewportSize({ width: narrow, height: 900 });
+          const overflow = await admin.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `sideways scroll at ${narrow} px`).toBeLessThanOrEqual(0);
+        }
+        await screenshot(admin, 'dashboard-320');
+        await admin.setViewportSize({ width, height: 900 });
+      }
       await admin.goto(`${stack.web}/settings/org-units`);
       const tree = admin.getByRole('tree', { name: 'Org units' });
       await tree.getByRole('treeitem').first().focus();

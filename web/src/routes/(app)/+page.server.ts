@@ -1,4 +1,15 @@
 import { can } from '$lib/access/permissions';
+import { dueTasks, feedEntries } from '$lib/dashboard/dashboard-cards';
+import {
+  MY_TASKS_DUE_QUERY,
+  PIPELINE_SUMMARY_QUERY,
+  RECENT_ACTIVITY_QUERY,
+} from '$lib/dashboard/dashboard-documents';
+import {
+  myTasksDueDataSchema,
+  pipelineSummaryDataSchema,
+  recentActivityDataSchema,
+} from '$lib/dashboard/dashboard-schemas';
 import { startOfWeek } from '$lib/format/week';
 import { summariseRecent, type RecentLead, type RecentSummary } from '$lib/leads/dashboard';
 import { LEAD_STATS_QUERY, RECENT_LEADS_QUERY } from '$lib/leads/lead-documents';
@@ -12,20 +23,46 @@ import type { PageServerLoad } from './$types';
 const SCAN_PAGES = 5;
 const SCAN_PAGE_SIZE = 100;
 type RecentPage = z.output<typeof recentLeadsDataSchema>['leads'];
+/** Tasks per due group (overdue, today) and activities the dashboard shows. */
+const TASKS_PER_GROUP = 20;
+const RECENT_ACTIVITIES = 15;
 
 /**
- * Home: lead counts by status, new leads this week and my leads. Both are streamed, so the page paints at once
- * with skeletons and fills in as the answers arrive.
+ * Home: lead counts by status, new leads this week and my leads; my tasks due, the pipeline and recent
+ * activity. Each card is streamed, so the page paints at once with skeletons and fills in as the answers
+ * arrive, and each is loaded only for viewers whose role may read it (activities and tasks live on leads,
+ * customers and opportunities, and are as visible as those).
  */
 export const load: PageServerLoad = async (event) => {
   const { permissions, viewer } = await event.parent();
-  if (!can(permissions, 'leads', 'read')) return { canReadLeads: false as const };
+  const canReadLeads = can(permissions, 'leads', 'read');
+  const canReadPipeline = can(permissions, 'opportunities', 'read');
+  const canReadRecords = canReadLeads || canReadPipeline || can(permissions, 'customers', 'read');
   const now = new Date();
   return {
-    canReadLeads: true as const,
+    canReadLeads,
+    canReadRecords,
     weekStart: startOfWeek(now).toISOString(),
-    stats: serverGraphql(event, LEAD_STATS_QUERY, {}, leadStatsDataSchema).then((d) => d.leadStats),
-    recent: recentSummary(event, viewer.id, startOfWeek(now)),
+    stats: canReadLeads
+      ? serverGraphql(event, LEAD_STATS_QUERY, {}, leadStatsDataSchema).then((d) => d.leadStats)
+      : null,
+    recent: canReadLeads ? recentSummary(event, viewer.id, startOfWeek(now)) : null,
+    tasks: canReadRecords
+      ? serverGraphql(event, MY_TASKS_DUE_QUERY, {}, myTasksDueDataSchema).then((d) =>
+          dueTasks(d, TASKS_PER_GROUP),
+        )
+      : null,
+    pipeline: canReadPipeline
+      ? serverGraphql(event, PIPELINE_SUMMARY_QUERY, {}, pipelineSummaryDataSchema).then((d) => d.pipeline)
+      : null,
+    activity: canReadRecords
+      ? serverGraphql(
+          event,
+          RECENT_ACTIVITY_QUERY,
+          { first: RECENT_ACTIVITIES },
+          recentActivityDataSchema,
+        ).then((d) => feedEntries(d.recentActivity))
+      : null,
   };
 };
 
