@@ -3,6 +3,7 @@
  * (so none shares an event loop with the load generator), free ports, and waiting for /healthz.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -94,4 +95,59 @@ export async function closedLoop(
   );
   const elapsed = (performance.now() - started) / 1000;
   return { latencies, requestsPerSecond: latencies.length / elapsed, failures };
+}
+
+export interface FrontDoorPrograms {
+  runtime: Program;
+  api: Program;
+}
+
+/**
+ * The tenant runtime and platform-api as production runs them, each in its own process, sharing a platform
+ * database and the internal-token key pair; rate limits scaled out of the way, Redis keys under the
+ * database's name. Resolves once both answer /healthz.
+ */
+export async function startFrontDoorPrograms(o: {
+  platformUrl: string;
+  platformName: string;
+  redisUrl: string;
+  runtimePort: number;
+  apiPort: number;
+  /** the tenant secrets' sealing key, which the runtime needs to open tenant DB passwords */
+  secretKey: Buffer;
+  keys: { publicJwk: unknown; privateJwk: unknown };
+}): Promise<FrontDoorPrograms> {
+  const common = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: o.platformUrl,
+    REDIS_URL: o.redisUrl,
+  };
+  const keyPrefix = `bench:${o.platformName}:`;
+  const runtime = startProgram('tenant-runtime', 'tenant-runtime/src/main.ts', {
+    ...common,
+    PORT: String(o.runtimePort),
+    PLATFORM_SECRET_KEY: o.secretKey.toString('base64'),
+    INTERNAL_TOKEN_PUBLIC_KEY: JSON.stringify(o.keys.publicJwk),
+  });
+  const api = startProgram('platform-api', 'platform-api/src/main.ts', {
+    ...common,
+    PORT: String(o.apiPort),
+    PLATFORM_SECRET_KEY: randomBytes(32).toString('base64'),
+    INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify(o.keys.privateJwk),
+    COOKIE_SECURE: 'false',
+    REDIS_KEY_PREFIX: keyPrefix,
+    EDGE_CACHE_CHANNEL_PREFIX: `${keyPrefix}changes:`,
+    RATE_LIMIT_SCALE: '1000000',
+  });
+  try {
+    await Promise.all([
+      waitForHttp(`http://127.0.0.1:${o.runtimePort}/healthz`),
+      waitForHttp(`http://127.0.0.1:${o.apiPort}/healthz`),
+    ]);
+  } catch (err) {
+    await Promise.all([runtime.stop(), api.stop()]);
+    throw err;
+  }
+  return { runtime, api };
 }

@@ -28,7 +28,7 @@ import { provisionTestTenant } from '@solar/operator/testing';
 // @ts-expect-error -- autocannon ships no type declarations; typed by the facade below
 import autocannonImpl from 'autocannon';
 import { recordBenchmark } from '../../scripts/bench-kit.js';
-import { freePort, startProgram, waitForHttp } from '../../scripts/bench-processes.js';
+import { freePort, startFrontDoorPrograms, waitForHttp } from '../../scripts/bench-processes.js';
 import { createIdentity } from '../src/identity/create-identity.js';
 import { createTestPlatformDb } from '../src/testing/platform-db.js';
 
@@ -99,35 +99,23 @@ try {
     displayName: 'Bench',
     password,
   });
-  const keyPrefix = `bench:${platform.name}:`;
-
   // ── the two programs, each in its own process ──
-  const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: platform.url, REDIS_URL };
-  const runtime = startProgram('tenant-runtime', 'tenant-runtime/src/main.ts', {
-    ...common,
-    PORT: String(runtimePort),
-    PLATFORM_SECRET_KEY: secretKey.toString('base64'),
-    INTERNAL_TOKEN_PUBLIC_KEY: JSON.stringify(keys.publicJwk),
+  const programs = await startFrontDoorPrograms({
+    platformUrl: platform.url,
+    platformName: platform.name,
+    redisUrl: REDIS_URL,
+    runtimePort,
+    apiPort,
+    secretKey,
+    keys,
   });
-  cleanups.push(() => runtime.stop());
-  const api = startProgram('platform-api', 'platform-api/src/main.ts', {
-    ...common,
-    PORT: String(apiPort),
-    PLATFORM_SECRET_KEY: randomBytes(32).toString('base64'),
-    INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify(keys.privateJwk),
-    COOKIE_SECURE: 'false',
-    REDIS_KEY_PREFIX: keyPrefix,
-    EDGE_CACHE_CHANNEL_PREFIX: `${keyPrefix}changes:`,
-    RATE_LIMIT_SCALE: '1000000',
-  });
-  cleanups.push(() => api.stop());
+  cleanups.push(
+    () => programs.runtime.stop(),
+    () => programs.api.stop(),
+  );
   const nginx = startNginx(nginxBin, String(runtimePort), nginxPort);
   cleanups.push(() => nginx.stop());
-  await Promise.all([
-    waitForHttp(`${runtimeUrl}/healthz`),
-    waitForHttp(`${apiUrl}/healthz`),
-    waitForHttp(`http://127.0.0.1:${nginxPort}/healthz`),
-  ]);
+  await Promise.all([waitForHttp(`http://127.0.0.1:${nginxPort}/healthz`)]);
 
   // ── seed: leads through the runtime, as the bench user (the tenant's first member: its admin) ──
   const runtimeToken = await signInternalToken(

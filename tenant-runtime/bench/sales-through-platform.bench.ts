@@ -23,7 +23,7 @@ import { Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 import { percentile, recordBenchmark } from '../../scripts/bench-kit.js';
 import { insertBenchLeads } from '../../scripts/bench-leads.js';
-import { closedLoop, freePort, startProgram, waitForHttp } from '../../scripts/bench-processes.js';
+import { closedLoop, freePort, startFrontDoorPrograms } from '../../scripts/bench-processes.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const OPPORTUNITIES = Number(process.env.BENCH_OPPORTUNITIES ?? 20_000);
@@ -84,27 +84,19 @@ try {
     ),
   );
 
-  const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: platform.url, REDIS_URL };
-  const keyPrefix = `bench:${platform.name}:`;
-  const runtime = startProgram('tenant-runtime', 'tenant-runtime/src/main.ts', {
-    ...common,
-    PORT: String(runtimePort),
-    PLATFORM_SECRET_KEY: secretKey.toString('base64'),
-    INTERNAL_TOKEN_PUBLIC_KEY: JSON.stringify(keys.publicJwk),
+  const programs = await startFrontDoorPrograms({
+    platformUrl: platform.url,
+    platformName: platform.name,
+    redisUrl: REDIS_URL,
+    runtimePort,
+    apiPort,
+    secretKey,
+    keys,
   });
-  cleanups.push(() => runtime.stop());
-  const api = startProgram('platform-api', 'platform-api/src/main.ts', {
-    ...common,
-    PORT: String(apiPort),
-    PLATFORM_SECRET_KEY: randomBytes(32).toString('base64'),
-    INTERNAL_TOKEN_PRIVATE_KEY: JSON.stringify(keys.privateJwk),
-    COOKIE_SECURE: 'false',
-    REDIS_KEY_PREFIX: keyPrefix,
-    EDGE_CACHE_CHANNEL_PREFIX: `${keyPrefix}changes:`,
-    RATE_LIMIT_SCALE: '1000000',
-  });
-  cleanups.push(() => api.stop());
-  await Promise.all([waitForHttp(`${runtimeUrl}/healthz`), waitForHttp(`${apiUrl}/healthz`)]);
+  cleanups.push(
+    () => programs.runtime.stop(),
+    () => programs.api.stop(),
+  );
 
   const pool = new Pool(apiUrl, { connections: 128, pipelining: 1 });
   cleanups.push(() => pool.close());
