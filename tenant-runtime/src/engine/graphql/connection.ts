@@ -38,15 +38,28 @@ export interface PageInfo {
   endCursor: string | null;
 }
 
+/**
+ * The size of the whole filtered list, counted only when someone asks: a COUNT over 100k rows costs more
+ * than the page itself, and most list screens never show it. GraphQL's default resolver calls it for the
+ * `totalCount` field; REST pages await it.
+ */
+export type LazyCount = () => Promise<number>;
+
+/** Counts at most once, on the first call. */
+export function countOnDemand(count: () => Promise<number>): LazyCount {
+  let counted: Promise<number> | undefined;
+  return () => (counted ??= count());
+}
+
 export interface Connection<N> {
   edges: Array<{ cursor: string; node: N }>;
   pageInfo: PageInfo;
-  totalCount: number;
+  totalCount: LazyCount;
 }
 
 export function toConnection<N extends { id: string }>(
   nodes: N[],
-  options: { hasNextPage: boolean; after: string | null | undefined; totalCount: number },
+  options: { hasNextPage: boolean; after: string | null | undefined; totalCount: LazyCount },
 ): Connection<N> {
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {

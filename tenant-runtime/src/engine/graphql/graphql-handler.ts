@@ -51,21 +51,22 @@ export function graphqlHandler(options: {
 
   return async (ctx, next) => {
     if (ctx.path !== GRAPHQL_PATH) return next();
-    const headers = new Headers();
+    // Yoga's own Fetch classes: a platform Request would be converted (streams, signals) on the way in
+    const headers = new yoga.fetchAPI.Headers();
     for (const [name, value] of Object.entries(ctx.headers)) {
       if (value === undefined || SKIP_HEADERS.has(name)) continue;
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
-    const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
+    const body = ctx.method !== 'GET' && ctx.method !== 'HEAD' ? (ctx.state.body ?? Buffer.alloc(0)) : null;
     // the client going away aborts the operation (a subscription then releases its change listener)
     const gone = new AbortController();
     ctx.res.once('close', () => gone.abort());
     // Yoga needs only path and query; a fixed origin keeps the client's Host header out of it
-    const request = new Request(new URL(ctx.url, INTERNAL_ORIGIN), {
+    const request = new yoga.fetchAPI.Request(`${INTERNAL_ORIGIN}${ctx.url}`, {
       method: ctx.method,
       headers,
       signal: gone.signal,
-      ...(hasBody ? { body: new Uint8Array(ctx.state.body ?? Buffer.alloc(0)) } : {}),
+      ...(body ? { body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) } : {}),
     });
     const response = await yoga.fetch(request, {
       requestContext: requestContextFrom(ctx.state, options.scopedTables),

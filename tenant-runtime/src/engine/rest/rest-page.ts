@@ -7,10 +7,10 @@ export interface RestPage<R> {
   totalCount: number;
 }
 
-export function toPage<N, R>(conn: Connection<N>, present: (n: N) => R): RestPage<R> {
+export async function toPage<N, R>(conn: Connection<N>, present: (n: N) => R): Promise<RestPage<R>> {
   return {
     data: conn.edges.map((e) => present(e.node)),
     nextCursor: conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null,
-    totalCount: conn.totalCount,
+    totalCount: await conn.totalCount(),
   };
 }

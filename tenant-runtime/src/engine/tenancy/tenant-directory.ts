@@ -19,6 +19,8 @@ export interface TenantDirectory {
   connect(tenantId: string): Promise<TenantConnection>;
 }
 
+const MAX_UNSEALED = 10_000;
+
 /** Phases in which the tenant's schema is provisioned and migrated, so requests may be served. */
 const SERVING_PHASES = new Set(['Ready', 'Suspended']);
 
@@ -33,6 +35,19 @@ export function createTenantDirectory(deps: {
   secretKey: Buffer;
   logger: Logger;
 }): TenantDirectory {
+  // Unsealing costs an AES-GCM open per request; the sealed text changes whenever the password is rotated,
+  // so it is the cache key. The pools hold the same passwords in memory anyway.
+  const unsealed = new Map<string, string>();
+  const unseal = (sealed: string, tenantId: string) => {
+    const key = `${tenantId}:${sealed}`;
+    let password = unsealed.get(key);
+    if (password === undefined) {
+      password = open(sealed, deps.secretKey, tenantId);
+      if (unsealed.size >= MAX_UNSEALED) unsealed.delete(unsealed.keys().next().value!);
+      unsealed.set(key, password);
+    }
+    return password;
+  };
   return {
     async connect(tenantId) {
       const row = await deps.registry.get(tenantId);
@@ -47,7 +62,7 @@ export function createTenantDirectory(deps: {
       let password: string;
       try {
         // the tenant id is the associated data: a sealed password copied to another row will not open
-        password = open(row.db_password_sealed, deps.secretKey, row.id);
+        password = unseal(row.db_password_sealed, row.id);
       } catch {
         deps.logger.error({ tenant: row.id }, 'tenant DB password does not unseal with the platform key');
         throw new TenantNotReady('This workspace database is unavailable');

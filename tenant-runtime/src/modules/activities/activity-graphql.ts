@@ -295,10 +295,13 @@ const lastActivityLoader = (rc: RequestContext, type: SubjectType) =>
 const subjectNameLoader = (rc: RequestContext, type: SubjectType) =>
   requestLoader(rc, `subjectName:${type}`, (ids) => subjectNamesOf(rc.data, type, ids));
 
+/** From the record when it was read with its row (a list page needs no second query), else loaded. */
 const lastActivityAt =
   (type: SubjectType) =>
-  (record: { id: string }, _: unknown, { requestContext }: Ctx) =>
-    lastActivityLoader(requestContext, type).load(record.id);
+  (record: { id: string; lastActivityAt?: Date | null }, _: unknown, { requestContext }: Ctx) =>
+    record.lastActivityAt !== undefined
+      ? record.lastActivityAt
+      : lastActivityLoader(requestContext, type).load(record.id);
 
 export const activitiesGraphQL: GraphQLModule = {
   name: 'activities',

@@ -1,6 +1,7 @@
 import type { DataAccess, Row } from '../../engine/data/data-access.js';
 import type { Activity, ActivityKind, SubjectType, TaskDue } from './activity-schema.js';
 import type { SubjectRef } from './activity-subjects.js';
+import { countOnDemand, type LazyCount } from '../../engine/graphql/connection.js';
 
 /** Not row-scoped itself (visibility comes from the subject: activity-subjects.ts), so reached via unscoped(). */
 export const ACTIVITIES = 'activities';
@@ -67,7 +68,7 @@ export function activityRepository(data: DataAccess) {
     async timeline(
       ref: SubjectRef,
       q: { first: number; beforeId?: string | undefined; kinds?: readonly ActivityKind[] | undefined },
-    ): Promise<{ activities: Activity[]; hasNextPage: boolean; totalCount: number }> {
+    ): Promise<{ activities: Activity[]; hasNextPage: boolean; totalCount: LazyCount }> {
       const where = (qb: ReturnType<typeof table>) => {
         qb.where({ subject_type: ref.subjectType, subject_id: ref.subjectId });
         if (q.kinds?.length) qb.whereIn('kind', q.kinds);
@@ -76,11 +77,14 @@ export function activityRepository(data: DataAccess) {
       const page = where(table());
       if (q.beforeId) page.where('id', '<', q.beforeId);
       const rows = (await page.orderBy('id', 'desc').limit(q.first + 1)) as Row[];
-      const counted = (await where(table()).count({ n: '*' }).first()) as { n: number | string } | undefined;
       return {
         activities: rows.slice(0, q.first).map(toActivity),
         hasNextPage: rows.length > q.first,
-        totalCount: Number(counted?.n ?? 0),
+        totalCount: countOnDemand(async () => {
+          const counted = (await where(table()).count({ n: '*' }).first()) as
+            { n: number | string } | undefined;
+          return Number(counted?.n ?? 0);
+        }),
       };
     },
 

@@ -23,6 +23,7 @@ import type {
 } from './customer-schema.js';
 import { accountsTable, contactsTable, sitesTable } from './customer-tables.js';
 import { sortedPage, type SortKey } from './sorted-page.js';
+import { countOnDemand, type LazyCount } from '../../engine/graphql/connection.js';
 
 export interface AccountFilterQuery {
   kinds?: AccountKind[];
@@ -240,17 +241,19 @@ export function customerRepository(data: DataAccess) {
       table: typeof contactsTable | typeof sitesTable,
       q: { first: number; after?: string | null; filter: ChildFilterQuery },
       present: (row: Row) => T,
-    ): Promise<{ nodes: T[]; cursors: string[]; hasNextPage: boolean; totalCount: number }> {
+    ): Promise<{ nodes: T[]; cursors: string[]; hasNextPage: boolean; totalCount: LazyCount }> {
       const where = childWhereOf(table, q.filter);
-      const [page, totalCount] = await Promise.all([
-        sortedPage(data, table, { first: q.first, after: q.after ?? null, where, sort: null }),
-        data.count(table, where),
-      ]);
+      const page = await sortedPage(data, table, {
+        first: q.first,
+        after: q.after ?? null,
+        where,
+        sort: null,
+      });
       return {
         nodes: page.rows.map(present),
         cursors: page.cursors,
         hasNextPage: page.hasNextPage,
-        totalCount,
+        totalCount: countOnDemand(() => data.count(table, where)),
       };
     },
 
@@ -259,7 +262,7 @@ export function customerRepository(data: DataAccess) {
       after?: string | null;
       filter: AccountFilterQuery;
       sort: { field: 'created_at' | 'name'; direction: 'asc' | 'desc' } | null;
-    }): Promise<{ accounts: Account[]; cursors: string[]; hasNextPage: boolean; totalCount: number }> {
+    }): Promise<{ accounts: Account[]; cursors: string[]; hasNextPage: boolean; totalCount: LazyCount }> {
       const where = whereOf(q.filter);
       // newest first is the id order (UUIDv7): the data-access layer's index-walking page
       const sort: SortKey | null =
@@ -267,15 +270,12 @@ export function customerRepository(data: DataAccess) {
           ? null
           : { expression: SORTS[q.sort.field], direction: q.sort.direction };
       const after = q.after ?? null;
-      const [page, totalCount] = await Promise.all([
-        sortedPage(data, accountsTable, { first: q.first, after, where, sort }),
-        data.count(accountsTable, where),
-      ]);
+      const page = await sortedPage(data, accountsTable, { first: q.first, after, where, sort });
       return {
         accounts: page.rows.map(toAccount),
         cursors: page.cursors,
         hasNextPage: page.hasNextPage,
-        totalCount,
+        totalCount: countOnDemand(() => data.count(accountsTable, where)),
       };
     },
   };

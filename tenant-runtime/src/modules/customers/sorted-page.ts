@@ -1,6 +1,11 @@
 import { ValidationFailed, type Knex } from '@solar/common';
 import type { DataAccess, Page, Row } from '../../engine/data/data-access.js';
-import { decodeCursor, encodeCursor, type Connection } from '../../engine/graphql/connection.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Connection,
+  type LazyCount,
+} from '../../engine/graphql/connection.js';
 import type { TableSpec } from '../../engine/data/table.js';
 
 /*
@@ -93,7 +98,7 @@ export async function sortedPage(
 /** A Relay connection whose cursors came from `sortedPage`. */
 export function toSortedConnection<N>(
   nodes: N[],
-  o: { cursors: string[]; hasNextPage: boolean; after: string | null | undefined; totalCount: number },
+  o: { cursors: string[]; hasNextPage: boolean; after: string | null | undefined; totalCount: LazyCount },
 ): Connection<N> {
   const edges = nodes.map((node, i) => ({ cursor: o.cursors[i]!, node }));
   return {

@@ -12,6 +12,7 @@ import type {
   StoredScore,
 } from './lead-schema.js';
 import type { Grade } from './scoring/score-lead.js';
+import { countOnDemand, type LazyCount } from '../../engine/graphql/connection.js';
 
 /** Leads are row-scoped by `leads:<action>:<scope>` on their owner and owning unit. */
 export const leadsTable = defineTable({
@@ -246,18 +247,19 @@ export function leadRepository(data: DataAccess) {
       return row ? toLead(row) : null;
     },
 
-    /** Newest first, keyset-paged; totalCount counts the whole filtered list. */
-    async list(q: LeadQuery): Promise<{ leads: LeadRecord[]; hasNextPage: boolean; totalCount: number }> {
+    /** Newest first, keyset-paged; totalCount counts the whole filtered list, when asked. */
+    async list(q: LeadQuery): Promise<{ leads: LeadRecord[]; hasNextPage: boolean; totalCount: LazyCount }> {
       const where = whereOf(q);
-      const [page, totalCount] = await Promise.all([
-        data.pageNewestFirst(leadsTable, {
-          first: q.first,
-          ...(q.afterId ? { beforeId: q.afterId } : {}),
-          where,
-        }),
-        data.count(leadsTable, where),
-      ]);
-      return { leads: page.rows.map(toLead), hasNextPage: page.hasNextPage, totalCount };
+      const page = await data.pageNewestFirst(leadsTable, {
+        first: q.first,
+        ...(q.afterId ? { beforeId: q.afterId } : {}),
+        where,
+      });
+      return {
+        leads: page.rows.map(toLead),
+        hasNextPage: page.hasNextPage,
+        totalCount: countOnDemand(() => data.count(leadsTable, where)),
+      };
     },
   };
 }
@@ -341,6 +343,9 @@ function toLead(row: Row): LeadRecord {
           ? (JSON.parse(explanation) as StoredScore)
           : (explanation as StoredScore),
     assignmentStrategy: text(row['assignment_strategy']),
+    ...('last_activity_at' in row
+      ? { lastActivityAt: (row['last_activity_at'] as Date | null) ?? null }
+      : {}),
     assignmentReason: text(row['assignment_reason']),
     mergedIntoId: text(row['merged_into_id']),
   };

@@ -147,4 +147,9 @@ export interface LeadRecord extends Lead, LeadFacts {
   assignmentStrategy: string | null;
   assignmentReason: string | null;
   mergedIntoId: string | null;
+  /**
+   * When anyone last logged an activity on the lead, where the record was read from its row (the activities
+   * module keeps the column); absent on records built otherwise, whose readers load it.
+   */
+  lastActivityAt?: Date | null;
 }

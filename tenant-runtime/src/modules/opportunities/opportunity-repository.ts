@@ -5,6 +5,7 @@ import { prefixPattern } from '../customers/customer-repository.js';
 import { sortedPage, type SortKey } from '../customers/sorted-page.js';
 import type { Opportunity, StageChange } from './opportunity-schema.js';
 import { opportunitiesTable, stageHistoryTable } from './opportunity-tables.js';
+import { countOnDemand } from '../../engine/graphql/connection.js';
 
 const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const dateOnly = (v: unknown) =>
@@ -140,15 +141,17 @@ export function opportunityRepository(data: DataAccess) {
         !q.sort || (q.sort.field === 'created_at' && q.sort.direction === 'desc')
           ? null
           : { expression: SORTS[q.sort.field], direction: q.sort.direction };
-      const [page, totalCount] = await Promise.all([
-        sortedPage(data, opportunitiesTable, { first: q.first, after: q.after ?? null, where, sort }),
-        data.count(opportunitiesTable, where),
-      ]);
+      const page = await sortedPage(data, opportunitiesTable, {
+        first: q.first,
+        after: q.after ?? null,
+        where,
+        sort,
+      });
       return {
         opportunities: page.rows.map(toOpportunity),
         cursors: page.cursors,
         hasNextPage: page.hasNextPage,
-        totalCount,
+        totalCount: countOnDemand(() => data.count(opportunitiesTable, where)),
       };
     },
 
