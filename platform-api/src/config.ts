@@ -39,9 +39,12 @@ export const platformConfigSchema = baseConfigSchema
     /**
      * How self-service signup provisions a tenant: `local` runs the operator's local driver in this process
      * (single-machine mode; needs ADMIN_DATABASE_URL or a DATABASE_URL able to create schemas and users);
-     * `none` leaves the platform GraphQL unmounted (in a cluster, tenants come from Tenant resources).
+     * `kubernetes` writes a Tenant resource and waits for the operator to make it Ready (in a cluster; needs
+     * RBAC on tenants.solarcrm.io, which the chart grants); `none` leaves the platform GraphQL unmounted.
      */
-    SIGNUP_DRIVER: z.enum(['local', 'none']).default('none'),
+    SIGNUP_DRIVER: z.enum(['local', 'kubernetes', 'none']).default('none'),
+    /** How long a Kubernetes signup waits for its Tenant to become Ready. */
+    SIGNUP_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     ADMIN_DATABASE_URL: z.url().optional(),
     /** the pooled runtime's base URL, the routing entry of tenants signup creates locally */
     RUNTIME_ENDPOINT: z.url().default('http://127.0.0.1:4100'),

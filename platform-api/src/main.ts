@@ -12,17 +12,31 @@ const db = createDb({ url: config.DATABASE_URL, label: 'platform' });
 const migrated = await migratePlatform(db);
 if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'platform migrations applied');
 
-// Single-machine mode: signup provisions through the operator's local driver in this process.
-const tenantDriver =
-  config.SIGNUP_DRIVER === 'local'
-    ? (await import('@solar/operator/local/driver')).createLocalDriver({
-        platformDb: db,
-        adminDbUrl: config.ADMIN_DATABASE_URL ?? config.DATABASE_URL,
-        secretKey: parseKey(config.PLATFORM_SECRET_KEY),
-        runtimeEndpoint: config.RUNTIME_ENDPOINT,
-        logger,
-      })
-    : undefined;
+// Signup provisions through the operator: in this process (single-machine mode) or, in a cluster, by writing
+// a Tenant resource the operator reconciles.
+const tenantDriver = await signupDriver();
+async function signupDriver() {
+  if (config.SIGNUP_DRIVER === 'local') {
+    const { createLocalDriver } = await import('@solar/operator/local/driver');
+    return createLocalDriver({
+      platformDb: db,
+      adminDbUrl: config.ADMIN_DATABASE_URL ?? config.DATABASE_URL,
+      secretKey: parseKey(config.PLATFORM_SECRET_KEY),
+      runtimeEndpoint: config.RUNTIME_ENDPOINT,
+      logger,
+    });
+  }
+  if (config.SIGNUP_DRIVER === 'kubernetes') {
+    const [{ KubeConfig }, { createKubernetesSignupDriver }] = await Promise.all([
+      import('@kubernetes/client-node'),
+      import('@solar/operator/kube/signup-driver'),
+    ]);
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromDefault(); // in a pod: the service account's token
+    return createKubernetesSignupDriver({ kubeConfig, settleTimeoutMs: config.SIGNUP_READY_TIMEOUT_MS });
+  }
+  return undefined;
+}
 
 const api = await startPlatformApi(config, {
   logger,
@@ -30,7 +44,7 @@ const api = await startPlatformApi(config, {
   handleSignals: true,
   ...(tenantDriver ? { tenantDriver } : {}),
   onClose: async () => {
-    await tenantDriver?.close();
+    if (tenantDriver && 'close' in tenantDriver) await tenantDriver.close();
     await db.destroy();
     await telemetry.shutdown();
   },

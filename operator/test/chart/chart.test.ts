@@ -17,7 +17,12 @@ interface Container {
 }
 interface PodTemplate {
   metadata: { labels: Record<string, string> };
-  spec: { securityContext?: Record<string, unknown>; containers: Container[] };
+  spec: {
+    securityContext?: Record<string, unknown>;
+    containers: Container[];
+    serviceAccountName?: string;
+    automountServiceAccountToken?: boolean;
+  };
 }
 interface Rule {
   apiGroups: string[];
@@ -184,7 +189,9 @@ describe('helm chart charts/solar-crm', () => {
     }
     const clusterRules = ofKind(ms, 'ClusterRole').flatMap((r) => (r as unknown as { rules: Rule[] }).rules);
     expect(clusterRules.flatMap((r) => r.resources)).not.toContain('leases');
-    expect(clusterRules.find((r) => r.resources.includes('tenants'))?.verbs).not.toContain('create');
+    const operatorRole = ofKind(ms, 'ClusterRole').find((r) => r.metadata.name.endsWith('-operator'));
+    const operatorRules = (operatorRole as unknown as { rules: Rule[] }).rules;
+    expect(operatorRules.find((r) => r.resources.includes('tenants'))?.verbs).not.toContain('create');
     const role = ofKind(ms, 'Role')[0];
     expect(role?.metadata.namespace).toBe('solar');
     expect((role as unknown as { rules: Rule[] }).rules).toEqual([
@@ -194,6 +201,45 @@ describe('helm chart charts/solar-crm', () => {
         verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'],
       },
     ]);
+  });
+
+  it('lets platform-api write Tenants for signup and nothing else; without signup it holds no token', () => {
+    const ms = rendered.production ?? [];
+    const role = ofKind(ms, 'ClusterRole').find((r) => r.metadata.name.endsWith('-platform-api-tenants'));
+    expect((role as unknown as { rules: Rule[] }).rules).toEqual([
+      { apiGroups: ['solarcrm.io'], resources: ['tenants'], verbs: ['get', 'create', 'patch', 'delete'] },
+    ]);
+    const binding = ofKind(ms, 'ClusterRoleBinding').find((b) =>
+      b.metadata.name.endsWith('-platform-api-tenants'),
+    ) as unknown as { subjects: { name: string }[] };
+    const deployment = ofKind(ms, 'Deployment').find((d) => d.metadata.name.endsWith('-platform-api'));
+    const pod = podTemplate(deployment!).spec;
+    expect(pod.serviceAccountName).toBe(binding.subjects[0]?.name);
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.containers[0]?.env).toContainEqual({ name: 'SIGNUP_DRIVER', value: 'kubernetes' });
+    // and its NetworkPolicy lets it reach the API server, as the operator's does
+    const egressOf = (name: string) =>
+      JSON.stringify(
+        (ofKind(ms, 'NetworkPolicy').find((p) => p.metadata.name.endsWith(name))?.spec as { egress: unknown })
+          .egress,
+      );
+    const apiServer = JSON.stringify(
+      (
+        ofKind(ms, 'NetworkPolicy').find((p) => p.metadata.name.endsWith('-operator'))?.spec as {
+          egress: Array<{ to: Array<{ ipBlock?: unknown }> }>;
+        }
+      ).egress.find((r) => r.to.some((t) => t.ipBlock)),
+    );
+    expect(egressOf('-platform-api')).toContain(apiServer);
+
+    const off = render(['--set', 'platformApi.signup.enabled=false']);
+    expect(ofKind(off, 'ClusterRole').map((r) => r.metadata.name)).not.toContainEqual(
+      expect.stringContaining('platform-api'),
+    );
+    const offDeployment = ofKind(off, 'Deployment').find((d) => d.metadata.name.endsWith('-platform-api'));
+    const offPod = podTemplate(offDeployment!).spec;
+    expect(offPod.automountServiceAccountToken).toBe(false);
+    expect(offPod.containers[0]?.env).toContainEqual({ name: 'SIGNUP_DRIVER', value: 'none' });
   });
 
   it('routes the wildcard tenant hosts through the Ingress, with TLS in production', () => {
