@@ -1,6 +1,11 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { isNotFound } from './kube-api.js';
 import { GROUP, PLURAL, TENANT_API_VERSION, TENANT_ID_ANNOTATION, VERSION, tenantIdFor } from './names.js';
+import type {
+  DriverSpec,
+  DriverTenant,
+  TenantDriver,
+} from '@solar/platform-api/platform-graphql/tenant-driver';
 import type { TenantResource } from './tenant-resource.js';
 
 /**
@@ -14,29 +19,8 @@ const tenantGvp = { group: GROUP, version: VERSION, plural: PLURAL } as const;
 export const SIGNUP_FIELD_MANAGER = 'solar-crm-platform-api';
 const applyPatch = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 
-export interface SignupSpec {
-  slug: string;
-  displayName: string;
-  plan?: 'starter' | 'growth' | 'enterprise';
-  deletionPolicy?: 'Retain' | 'Snapshot' | 'Delete';
-  [field: string]: unknown;
-}
-
-export interface SignupTenant {
-  id: string;
-  slug: string;
-  spec: SignupSpec;
-  status: { phase: string; lastError: string | null };
-  deletedAt: Date | null;
-}
-
-export interface KubernetesSignupDriver {
-  /** applies the Tenant (name = slug, id pinned by annotation) and waits until it is Ready or Failed */
-  apply(spec: SignupSpec, opts?: { id?: string }): Promise<SignupTenant>;
-  /** deletes the Tenant and waits until the operator's finalizer has let it go */
-  delete(slug: string): Promise<SignupTenant>;
-  get(slug: string): Promise<SignupTenant | null>;
-}
+/** The driver shape platform-api's signup asks for (apply/delete/get), implemented over Tenant resources. */
+export type KubernetesSignupDriver = TenantDriver;
 
 export function createKubernetesSignupDriver(options: {
   kubeConfig: KubeConfig;
@@ -57,9 +41,9 @@ export function createKubernetesSignupDriver(options: {
     }
   };
 
-  const describe = (res: TenantResource, deletedAt: Date | null = null): SignupTenant => {
+  const describe = (res: TenantResource, deletedAt: Date | null = null): DriverTenant => {
     const status = (res.status ?? {}) as { phase?: string; lastError?: string | null };
-    const spec = (res.spec ?? {}) as SignupSpec;
+    const spec = (res.spec ?? {}) as DriverSpec;
     return {
       id: tenantIdFor(res.metadata ?? {}),
       slug: spec.slug,
