@@ -1,8 +1,8 @@
 import { NotFound } from '@solar/common';
 import type { RecordSource } from '../engine/realtime/record-source.js';
-import { getActivity } from './activities/activity-service.js';
+import { getActivity, sawDeletedActivity } from './activities/activity-service.js';
 import { getAccount, getContact, getSite } from './customers/customer-service.js';
-import { getLead } from './leads/lead-service.js';
+import { getLead, sawDeletedLead } from './leads/lead-service.js';
 import { getOpportunity } from './opportunities/opportunity-service.js';
 import { getProposal } from './proposals/proposal-service.js';
 import type { GraphQLModule } from '../engine/graphql/context.js';
@@ -59,7 +59,7 @@ export const restRoutes: readonly RestRoute[] = [
  * under the reader's row scope; hidden reads as null).
  */
 export const recordSources: readonly RecordSource[] = [
-  { recordType: 'LEAD', typeName: 'Lead', load: getLead },
+  { recordType: 'LEAD', typeName: 'Lead', load: getLead, sawRemoved: sawDeletedLead },
   { recordType: 'ACCOUNT', typeName: 'Account', load: getAccount },
   { recordType: 'CONTACT', typeName: 'Contact', load: getContact },
   { recordType: 'SITE', typeName: 'Site', load: getSite },
@@ -70,5 +70,6 @@ export const recordSources: readonly RecordSource[] = [
     typeName: 'Activity',
     load: (rc, id) =>
       getActivity(rc, id).catch((e: unknown) => (e instanceof NotFound ? null : Promise.reject(e))),
+    sawRemoved: sawDeletedActivity,
   },
 ];

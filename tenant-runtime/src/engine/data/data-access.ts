@@ -35,6 +35,11 @@ export interface DataAccess {
   /** `SELECT … FROM table` with the read scope (∩ `action`'s scope) applied. Add conditions; never remove them. */
   select(table: TableSpec, action?: Action): Knex.QueryBuilder;
   findById(table: TableSpec, id: string): Promise<Row | undefined>;
+  /**
+   * Whether the caller could read a row holding these owner and unit values: for rows that are gone (a
+   * deletion's event), which no query can re-read.
+   */
+  couldRead(table: TableSpec, row: Row): boolean;
   count(table: TableSpec, where?: Where): Promise<number>;
   /** Counts per value of `column` among the rows the caller can read. */
   countBy(table: TableSpec, column: string, where?: Where): Promise<Array<{ value: unknown; n: number }>>;
@@ -52,8 +57,11 @@ export interface DataAccess {
    * row outside that scope (or a new owner outside it) → OutOfScope. Returns the row as stored.
    */
   update(table: TableSpec, id: string, patch: Row, action?: 'update' | 'assign'): Promise<Row>;
-  /** Deletes one row, with the same rules as update for the `delete` action. */
-  delete(table: TableSpec, id: string): Promise<void>;
+  /**
+   * Deletes one row, with the same rules as update for the `delete` action. Returns the row as it was, so the
+   * caller can say in its event who could see it (a `.deleted` event cannot be re-read later).
+   */
+  delete(table: TableSpec, id: string): Promise<Row>;
   /** A table without row scope (members, org units, audit log…); refuses scoped tables. */
   unscoped(tableName: string): Knex.QueryBuilder;
   /** Runs `fn` in one transaction; the DataAccess it receives is bound to it. */
@@ -127,6 +135,9 @@ function bind(options: DataAccessOptions): Bound {
     select,
     async findById(table, id) {
       return (await select(table).where(`${table.name}.id`, id).first()) as Row | undefined;
+    },
+    couldRead(table, row) {
+      return !isScoped(table) || rowVisible(row, table, scopeOf(table, 'read'), me);
     },
     async count(table, where) {
       const qb = select(table);
@@ -221,9 +232,10 @@ function bind(options: DataAccessOptions): Bound {
     async delete(table, id) {
       writable();
       if (!isScoped(table)) throw new Error(`${table.name} is not row-scoped; use unscoped()`);
-      await inTransaction(async (tx) => {
-        await tx.loadForWrite(table, id, 'delete');
+      return inTransaction(async (tx) => {
+        const [before] = await tx.loadForWrite(table, id, 'delete');
         await tx.select(table, 'delete').where(`${table.name}.id`, id).delete();
+        return before;
       });
     },
     unscoped(tableName) {

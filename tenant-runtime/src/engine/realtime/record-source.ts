@@ -11,6 +11,11 @@ export interface RecordSource {
   typeName: string;
   /** the record as `rc`'s actor sees it; null when it does not exist or is outside their scope */
   load(rc: RequestContext, id: string): Promise<object | null>;
+  /**
+   * For a `.deleted` event, whose record cannot be re-read: whether `rc`'s actor could see it just before it
+   * went, judged from the event's payload under their scope as it is now. Absent: deletions are not reported.
+   */
+  sawRemoved?(rc: RequestContext, payload: Record<string, unknown>): boolean | Promise<boolean>;
 }
 
 /** The domain event verbs that bring a record into existence; `.deleted` removes it. */

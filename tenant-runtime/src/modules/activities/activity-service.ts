@@ -13,6 +13,7 @@ import {
   recentActivityArgsSchema,
   timelineArgsSchema,
   updateActivityInputSchema,
+  SUBJECT_TYPES,
   type Activity,
   type ActivityKind,
   type LogActivityInput,
@@ -24,6 +25,7 @@ import {
   subjectKey,
   touchSubject,
   visibleSubjects,
+  type SubjectRef,
 } from './activity-subjects.js';
 
 /*
@@ -192,6 +194,24 @@ export async function deleteActivity(rc: RequestContext, id: string): Promise<st
     });
     return id;
   });
+}
+
+/**
+ * Whether `rc`'s caller could see a deleted activity, from its `activity.deleted` payload: an activity is
+ * visible exactly when its subject is, and the subject outlives it.
+ */
+export async function sawDeletedActivity(
+  rc: RequestContext,
+  payload: Record<string, unknown>,
+): Promise<boolean> {
+  const { subjectType, subjectId } = payload;
+  if (!(SUBJECT_TYPES as readonly unknown[]).includes(subjectType) || typeof subjectId !== 'string')
+    return false;
+  const ref = { subjectType: subjectType as SubjectRef['subjectType'], subjectId };
+  return requireSubject(rc.data, ref).then(
+    () => true,
+    (e: unknown) => (e instanceof NotFound ? false : Promise.reject(e)),
+  );
 }
 
 /** One record's activities, newest first. A subject the caller cannot see is NotFound, like the record. */

@@ -227,8 +227,9 @@ export function leadRepository(data: DataAccess) {
       return toLead(await data.update(leadsTable, id, patch, 'assign'));
     },
 
-    async delete(id: string): Promise<void> {
-      await data.delete(leadsTable, id);
+    /** Deletes the lead; returns it as it was. */
+    async delete(id: string): Promise<LeadRecord> {
+      return toLead(await data.delete(leadsTable, id));
     },
 
     /** Counts by status over the leads the caller can read (and that match the filter). */

@@ -9,7 +9,7 @@ import { loadLeadSettings } from '../settings/lead-settings.js';
 import { matchKeys, type MatchKey } from './dedupe/match-keys.js';
 import { createLeadFullSchema, updateLeadFullSchema, type CreateLeadFullInput } from './lead-facts.js';
 import { createPlacer, type Placer } from './lead-placement.js';
-import { leadRepository, scoreColumns, type LeadRepository } from './lead-repository.js';
+import { leadRepository, leadsTable, scoreColumns, type LeadRepository } from './lead-repository.js';
 import {
   assignLeadInputSchema,
   LEAD_STATUSES,
@@ -208,11 +208,26 @@ export async function assignLead(rc: RequestContext, id: string, rawInput: unkno
   return lead;
 }
 
+/** Whether `rc`'s caller could see a deleted lead, from its `lead.deleted` payload (owner and unit). */
+export function sawDeletedLead(rc: RequestContext, payload: Record<string, unknown>): boolean {
+  const column = (v: unknown) => (typeof v === 'string' ? v : null);
+  return rc.data.couldRead(leadsTable, {
+    owner_id: column(payload['ownerId']),
+    unit_id: column(payload['unitId']),
+  });
+}
+
 export async function deleteLead(rc: RequestContext, id: string): Promise<string> {
   if (!UUID.test(id)) throw new NotFound('No such lead');
   await rc.data.transaction(async (data) => {
-    await leadRepository(data).delete(id);
-    await recordEvent(data, originOf(rc), { type: 'lead.deleted', entityType: 'Lead', entityId: id });
+    const gone = await leadRepository(data).delete(id);
+    // who could see it is judged from these once the row is gone (webhooks; see leadSource in modules/index.ts)
+    await recordEvent(data, originOf(rc), {
+      type: 'lead.deleted',
+      entityType: 'Lead',
+      entityId: id,
+      payload: { ownerId: gone.ownerId, unitId: gone.unitId },
+    });
   });
   rc.log.info({ leadId: id }, 'lead deleted');
   return id;

@@ -104,7 +104,8 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 /**
  * Sends deliveries. Each payload is built by re-reading the record through its module's service AS THE
  * WEBHOOK'S CREATOR (their permissions as they are now): a record they cannot see is not sent (SKIPPED),
- * and a disabled creator pauses the webhook. Every HTTP attempt is recorded; a non-2xx answer, a timeout
+ * and a disabled creator pauses the webhook. A `.deleted` event sends `data: {type, id, record: null,
+ * deleted: true}` to creators who could see the record just before it went (RecordSource.sawRemoved). Every HTTP attempt is recorded; a non-2xx answer, a timeout
  * or a refused target fails the attempt and BullMQ retries with exponential backoff until the last one.
  */
 export function startWebhookWorker(options: WebhookWorkerOptions): Worker<DeliveryJob> {
@@ -150,11 +151,18 @@ export function startWebhookWorker(options: WebhookWorkerOptions): Worker<Delive
       Parameters<typeof toStoredEvent>[1] | undefined;
     const event = row && toStoredEvent(tenantId, row);
     const source = event && options.sources.find((s) => s.typeName === event.entityType);
-    const record = source && event ? await source.load(rc, event.entityId) : null;
-    if (!event || !source || !record) {
+    // a deletion carries no record (it cannot be re-read): it goes to owners who could see the record
+    const deleted = !!event?.type.endsWith('.deleted');
+    let record: object | null = null;
+    let sendable = false;
+    if (event && source && deleted) sendable = (await source.sawRemoved?.(rc, event.payload)) ?? false;
+    else if (event && source) sendable = (record = await source.load(rc, event.entityId)) !== null;
+    if (!event || !source || !sendable) {
       await repo.setDelivery(deliveryId, {
         status: 'skipped',
-        lastError: 'the record is not visible to the webhook owner, or no longer exists',
+        lastError: deleted
+          ? 'the webhook owner could not see the deleted record'
+          : 'the record is not visible to the webhook owner, or no longer exists',
       });
       return;
     }
@@ -163,7 +171,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions): Worker<Delive
       id: event.id,
       type: event.type,
       occurredAt: event.occurredAt,
-      data: { type: source.typeName, id: event.entityId, record },
+      data: { type: source.typeName, id: event.entityId, record, ...(deleted ? { deleted: true } : {}) },
     });
     const sealed = (await repo.sealedSecret(webhook.id))!;
     const secret = open(sealed, options.secretKey, secretAad(tenantId, webhook.id));

@@ -54,7 +54,7 @@ export function webhooksGraphQL(deps: WebhookDeps): GraphQLModule {
         status: WebhookStatus!
         "Why it is paused; null when active."
         pausedReason: String
-        "The member who created it: payloads show the data as that member sees it."
+        "The member who created it: payloads show the data as that member sees it. A deletion (lead.deleted, activity.deleted) is sent, without the record and with deleted: true, when that member could see the record before it went."
         createdBy: ID!
         "When it was created."
         createdAt: DateTime!

@@ -227,6 +227,54 @@ describe('deliveries', () => {
     expect(bodies('/rep1').map((b) => b.data.id)).toEqual([mine]);
   });
 
+  it('a deleted lead is reported, without its record, to webhooks whose owner could see it', async () => {
+    const { webhook } = await createWebhook('rep1', '/rep1-deleted', ['lead.deleted']);
+    const mine = await createLead('rep1', 'Gone');
+    const theirs = await createLead('rep2', 'AlsoGone');
+    for (const id of [theirs, mine])
+      await org.ok('admin', `mutation($id: ID!) { deleteLead(id: $id) { deletedId } }`, { id });
+    await vi.waitFor(
+      async () =>
+        expect((await deliveriesOf(webhook.id)).map((d) => d['status']).sort()).toEqual([
+          'skipped',
+          'succeeded',
+        ]),
+      { timeout: 15_000 },
+    );
+    expect(bodies('/rep1-deleted')).toEqual([
+      expect.objectContaining({
+        type: 'lead.deleted',
+        data: { type: 'Lead', id: mine, record: null, deleted: true },
+      }),
+    ]);
+    expect(at('/rep1-deleted')[0]!.body).not.toContain(theirs);
+  });
+
+  it('a deleted activity is reported to webhooks whose owner can see the record it was on', async () => {
+    const { webhook } = await createWebhook('rep1', '/activity-deleted', ['activity.deleted']);
+    const note = async (who: Who, leadId: string) =>
+      (
+        await org.ok(who, `mutation($input: LogActivityInput!) { logActivity(input: $input) { id } }`, {
+          input: { kind: 'NOTE', subjectType: 'LEAD', subjectId: leadId, body: 'Called back' },
+        })
+      ).logActivity.id as string;
+    const mine = await note('rep1', await createLead('rep1', 'Noted'));
+    const theirs = await note('rep2', await createLead('rep2', 'NotedToo'));
+    for (const id of [theirs, mine])
+      await org.ok('admin', `mutation($id: ID!) { deleteActivity(id: $id) }`, { id });
+    await vi.waitFor(
+      async () =>
+        expect((await deliveriesOf(webhook.id)).map((d) => d['status']).sort()).toEqual([
+          'skipped',
+          'succeeded',
+        ]),
+      { timeout: 15_000 },
+    );
+    expect(bodies('/activity-deleted').map((b) => b.data)).toEqual([
+      { type: 'Activity', id: mine, record: null, deleted: true },
+    ]);
+  });
+
   it('a redelivered outbox event changes nothing: one delivery, one request', async () => {
     const { webhook } = await createWebhook('admin', '/once', ['lead.created']);
     const id = await createLead('admin', 'Once');
