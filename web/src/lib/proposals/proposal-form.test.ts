@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   financingOption,
   formFromInputs,
+  newAdder,
   newProposalForm,
+  newRebate,
   shownPaths,
   siteLocation,
   toProposalInput,
@@ -28,7 +30,7 @@ describe('the proposal builder form', () => {
     form.lines = [{ catalogueItemId: 'mod', quantity: 24 }];
     form.pricePerWatt = 3.1;
     form.taxPct = 7.25;
-    form.adders = [{ code: 'main_panel_upgrade', label: 'Panel upgrade', amount: 2_450.5 }];
+    form.adders = [{ ...newAdder(), label: 'Panel upgrade', amount: 2_450.5 }];
     form.discounts = [{ label: 'Referral', kind: 'percent', value: 5 }];
     form.financing = [{ ...financingOption('loan'), aprPct: 6.99, termMonths: 240, downPayment: 1_000 }];
     const input = toProposalInput(form) as {
@@ -53,7 +55,7 @@ describe('the proposal builder form', () => {
     const form = newProposalForm(null);
     form.lines = [{ catalogueItemId: 'mod', quantity: 18 }];
     form.discounts = [{ label: 'Spring', kind: 'fixed', value: 500 }];
-    form.rebates = [{ label: 'State rebate', source: 'state', amount: 1_000 }];
+    form.rebates = [{ ...newRebate(), label: 'State rebate', source: 'state', amount: 1_000 }];
     form.financing = [
       financingOption('cash'),
       { ...financingOption('loan'), aprPct: 5.49 },
@@ -61,6 +63,54 @@ describe('the proposal builder form', () => {
     ];
     const back = formFromInputs(toProposalInput(form));
     expect(toProposalInput(back)).toEqual(toProposalInput(form));
+  });
+
+  it('keeps every adder and rebate an integration wrote when the builder saves the version again', () => {
+    const stored = {
+      design: { lines: [{ catalogueItemId: 'mod', quantity: 20 }], tilt: 20, azimuth: 180, lossesRate: 0.14 },
+      pricing: {
+        method: { kind: 'per_watt', centsPerWatt: 300 },
+        adders: [
+          {
+            code: 'critter_guard',
+            label: 'Critter guard',
+            kind: 'per_watt',
+            centsPerWatt: 10,
+            itcEligible: true,
+          },
+          {
+            code: 'trenching',
+            label: 'Trenching',
+            kind: 'per_unit',
+            unitPriceCents: 2_500,
+            quantity: 40,
+            itcEligible: true,
+          },
+          { code: 'roof_work', label: 'Re-roof', kind: 'fixed', amountCents: 900_000, itcEligible: false },
+        ],
+        discounts: [],
+        tax: { rate: 0, appliesTo: 'none' },
+      },
+      incentives: {
+        federalItcRate: 0.3,
+        rebates: [
+          {
+            label: 'Utility',
+            source: 'utility',
+            kind: 'per_watt',
+            centsPerWatt: 20,
+            capCents: 150_000,
+            reducesItcBasis: true,
+          },
+          { label: 'City', source: 'local', kind: 'fixed', amountCents: 50_000, reducesItcBasis: false },
+        ],
+      },
+      utility: { annualUsageKwh: 10_000, rateCentsPerKwh: 16, annualRateEscalation: 0.03 },
+      financing: [{ kind: 'cash', label: 'Cash' }],
+    };
+    const again = toProposalInput(formFromInputs(stored));
+    expect(again['pricing']).toEqual(stored.pricing);
+    expect(again['incentives']).toEqual(stored.incentives);
   });
 
   it('lists messages for fields the builder does not show, named by their path', () => {

@@ -21,11 +21,17 @@ export interface LineForm {
   catalogueItemId: string;
   quantity: number;
 }
+export const ADDER_KINDS = ['fixed', 'per_watt', 'per_unit'] as const;
 export interface AdderForm {
   code: AdderCode;
   label: string;
-  /** dollars */
+  kind: (typeof ADDER_KINDS)[number];
+  /** fixed: dollars; per_watt: dollars per DC watt; per_unit: dollars a unit */
   amount: number;
+  /** per_unit only (feet of trench, chargers…) */
+  quantity: number;
+  /** in the federal tax credit's cost basis */
+  itcEligible: boolean;
 }
 export interface DiscountForm {
   label: string;
@@ -36,8 +42,35 @@ export interface DiscountForm {
 export interface RebateForm {
   label: string;
   source: (typeof REBATE_SOURCES)[number];
-  /** dollars */
+  kind: 'fixed' | 'per_watt';
+  /** fixed: dollars; per_watt: dollars per DC watt */
   amount: number;
+  /** dollars; null: no cap */
+  cap: number | null;
+  /** paid for the system, so it lowers the federal tax credit's basis */
+  reducesItcBasis: boolean;
+}
+
+export function newAdder(): AdderForm {
+  return {
+    code: 'main_panel_upgrade',
+    label: 'Main panel upgrade',
+    kind: 'fixed',
+    amount: 0,
+    quantity: 1,
+    itcEligible: true,
+  };
+}
+
+export function newRebate(): RebateForm {
+  return {
+    label: 'Utility rebate',
+    source: 'utility',
+    kind: 'fixed',
+    amount: 0,
+    cap: null,
+    reducesItcBasis: true,
+  };
 }
 /** One financing option; only the fields of its kind are sent. */
 export interface FinancingForm {
@@ -154,12 +187,7 @@ export function toProposalInput(form: ProposalForm): Record<string, unknown> {
         form.pricingMethod === 'per_watt'
           ? { kind: 'per_watt', centsPerWatt: fourDecimals(form.pricePerWatt * 100) }
           : { kind: 'line_items', installationCents: cents(form.installation) },
-      adders: form.adders.map((a) => ({
-        code: a.code,
-        label: a.label,
-        kind: 'fixed',
-        amountCents: cents(a.amount),
-      })),
+      adders: form.adders.map(adderInput),
       discounts: form.discounts.map((d) =>
         d.kind === 'fixed'
           ? { label: d.label, kind: 'fixed', amountCents: cents(d.value) }
@@ -169,12 +197,7 @@ export function toProposalInput(form: ProposalForm): Record<string, unknown> {
     },
     incentives: {
       federalItcRate: fraction(form.itcPct),
-      rebates: form.rebates.map((r) => ({
-        label: r.label,
-        source: r.source,
-        kind: 'fixed',
-        amountCents: cents(r.amount),
-      })),
+      rebates: form.rebates.map(rebateInput),
     },
     utility: {
       annualUsageKwh: form.annualUsageKwh,
@@ -182,6 +205,30 @@ export function toProposalInput(form: ProposalForm): Record<string, unknown> {
       annualRateEscalation: fraction(form.escalationPct),
     },
     financing: form.financing.map(financingInput),
+  };
+}
+
+function adderInput(a: AdderForm): Record<string, unknown> {
+  const base = { code: a.code, label: a.label, itcEligible: a.itcEligible };
+  switch (a.kind) {
+    case 'fixed':
+      return { ...base, kind: 'fixed', amountCents: cents(a.amount) };
+    case 'per_watt':
+      return { ...base, kind: 'per_watt', centsPerWatt: fourDecimals(a.amount * 100) };
+    case 'per_unit':
+      return { ...base, kind: 'per_unit', unitPriceCents: cents(a.amount), quantity: a.quantity };
+  }
+}
+
+function rebateInput(r: RebateForm): Record<string, unknown> {
+  return {
+    label: r.label,
+    source: r.source,
+    reducesItcBasis: r.reducesItcBasis,
+    ...(r.cap === null ? {} : { capCents: cents(r.cap) }),
+    ...(r.kind === 'fixed'
+      ? { kind: 'fixed', amountCents: cents(r.amount) }
+      : { kind: 'per_watt', centsPerWatt: fourDecimals(r.amount * 100) }),
   };
 }
 
@@ -224,8 +271,8 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v
 const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
 
 /**
- * The form for a stored version (its `inputs` as the API answers them). The builder writes fixed-amount
- * adders and rebates only; other kinds (per watt, per unit), written through the API, are not shown here.
+ * The form for a stored version (its `inputs` as the API answers them). Every adder and rebate kind the API
+ * takes has a field here, so saving from the builder keeps what an integration wrote.
  */
 export function formFromInputs(inputs: unknown): ProposalForm {
   const input = obj(inputs);
@@ -247,15 +294,24 @@ export function formFromInputs(inputs: unknown): ProposalForm {
     pricingMethod: method['kind'] === 'line_items' ? 'line_items' : 'per_watt',
     pricePerWatt: num(method['centsPerWatt'], base.pricePerWatt * 100) / 100,
     installation: num(method['installationCents'], 0) / 100,
-    adders: arr(pricing['adders'])
-      .filter((a) => a['kind'] === 'fixed')
-      .map((a) => ({
+    adders: arr(pricing['adders']).map((a) => {
+      const kind = (ADDER_KINDS as readonly string[]).includes(str(a['kind'], ''))
+        ? (a['kind'] as AdderForm['kind'])
+        : 'fixed';
+      return {
         code: (ADDER_CODES as readonly string[]).includes(str(a['code'], ''))
           ? (a['code'] as AdderCode)
           : 'other',
         label: str(a['label'], ''),
-        amount: num(a['amountCents'], 0) / 100,
-      })),
+        kind,
+        amount:
+          kind === 'per_watt'
+            ? num(a['centsPerWatt'], 0) / 100
+            : num(kind === 'per_unit' ? a['unitPriceCents'] : a['amountCents'], 0) / 100,
+        quantity: num(a['quantity'], 1),
+        itcEligible: a['itcEligible'] !== false,
+      };
+    }),
     discounts: arr(pricing['discounts']).map((d) =>
       d['kind'] === 'percent'
         ? { label: str(d['label'], ''), kind: 'percent' as const, value: percent(num(d['rate'], 0)) }
@@ -265,15 +321,16 @@ export function formFromInputs(inputs: unknown): ProposalForm {
     taxAppliesTo:
       tax['appliesTo'] === 'equipment' || tax['appliesTo'] === 'total' ? tax['appliesTo'] : 'none',
     itcPct: percent(num(incentives['federalItcRate'], 0)),
-    rebates: arr(incentives['rebates'])
-      .filter((r) => r['kind'] === 'fixed')
-      .map((r) => ({
-        label: str(r['label'], ''),
-        source: (REBATE_SOURCES as readonly string[]).includes(str(r['source'], ''))
-          ? (r['source'] as RebateForm['source'])
-          : 'other',
-        amount: num(r['amountCents'], 0) / 100,
-      })),
+    rebates: arr(incentives['rebates']).map((r) => ({
+      label: str(r['label'], ''),
+      source: (REBATE_SOURCES as readonly string[]).includes(str(r['source'], ''))
+        ? (r['source'] as RebateForm['source'])
+        : 'other',
+      kind: r['kind'] === 'per_watt' ? ('per_watt' as const) : ('fixed' as const),
+      amount: (r['kind'] === 'per_watt' ? num(r['centsPerWatt'], 0) : num(r['amountCents'], 0)) / 100,
+      cap: typeof r['capCents'] === 'number' ? r['capCents'] / 100 : null,
+      reducesItcBasis: r['reducesItcBasis'] !== false,
+    })),
     annualUsageKwh: num(utility['annualUsageKwh'], base.annualUsageKwh),
     rateCentsPerKwh: num(utility['rateCentsPerKwh'], base.rateCentsPerKwh),
     escalationPct: percent(num(utility['annualRateEscalation'], 0.03)),
@@ -322,7 +379,13 @@ export function shownPaths(form: ProposalForm): Set<string> {
     'financing',
   ];
   form.lines.forEach((_, i) => paths.push(`design.lines.${i}.quantity`, `design.lines.${i}.catalogueItemId`));
-  form.adders.forEach((_, i) => paths.push(`pricing.adders.${i}.label`, `pricing.adders.${i}.amountCents`));
+  form.adders.forEach((_, i) =>
+    paths.push(
+      ...['label', 'amountCents', 'centsPerWatt', 'unitPriceCents', 'quantity'].map(
+        (f) => `pricing.adders.${i}.${f}`,
+      ),
+    ),
+  );
   form.discounts.forEach((_, i) =>
     paths.push(
       `pricing.discounts.${i}.label`,
@@ -331,7 +394,9 @@ export function shownPaths(form: ProposalForm): Set<string> {
     ),
   );
   form.rebates.forEach((_, i) =>
-    paths.push(`incentives.rebates.${i}.label`, `incentives.rebates.${i}.amountCents`),
+    paths.push(
+      ...['label', 'amountCents', 'centsPerWatt', 'capCents'].map((f) => `incentives.rebates.${i}.${f}`),
+    ),
   );
   form.financing.forEach((_, i) =>
     paths.push(
