@@ -15,6 +15,12 @@
  * through a SQL SECURITY DEFINER view that filters by a DETERMINISTIC getter of `@bench_member` and a table of
  * the member's visible units (`<role> p50 ms (definer view)`). The session variable is set once per role on
  * the view's own connection, so the figure is the SELECT alone; a real request would add that SET.
+ *
+ * Every figure is taken twice: with InnoDB's adaptive hash index off (MariaDB's default since 10.5) and on
+ * (MySQL 8's default; what the chart's database notes ask for). A scoped page reaches its 50 rows through a
+ * secondary index, so each row costs a primary-key lookup; the hash turns those B-tree descents into one probe,
+ * while the unscoped page walks the primary key and gains nothing. The target is judged with it on; the
+ * server's own setting is restored afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { createDb, createLogger, type Knex } from '@solar/common';
@@ -91,24 +97,23 @@ try {
   void now;
 
   // ── the alternative: row scope as a SQL SECURITY DEFINER view (created by root, read by the tenant user) ──
-  const root = createDb({ url: testServerUrl, database: tenant.schema, pool: { min: 0, max: 1 } });
-  await root.raw(
+  const rootDb = createDb({ url: testServerUrl, database: tenant.schema, pool: { min: 0, max: 1 } });
+  await rootDb.raw(
     'CREATE TABLE bench_scope_units (member_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, ' +
       'unit_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, PRIMARY KEY (member_id, unit_id))',
   );
-  await root.raw(
+  await rootDb.raw(
     'CREATE TABLE bench_scope_all (member_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PRIMARY KEY)',
   );
-  await root.raw(
+  await rootDb.raw(
     'CREATE FUNCTION bench_member() RETURNS CHAR(36) CHARACTER SET ascii DETERMINISTIC NO SQL RETURN @bench_member',
   );
-  await root.raw(
+  await rootDb.raw(
     'CREATE SQL SECURITY DEFINER VIEW leads_visible AS SELECT l.* FROM leads l ' +
       'WHERE l.owner_id = bench_member() ' +
       'OR l.unit_id IN (SELECT u.unit_id FROM bench_scope_units u WHERE u.member_id = bench_member()) ' +
       'OR EXISTS (SELECT 1 FROM bench_scope_all a WHERE a.member_id = bench_member())',
   );
-  await root.destroy();
   // one connection, so the session variable the view reads stays put
   const viewDb = createDb({
     url: testServerUrl,
@@ -169,96 +174,117 @@ try {
     reps: reps.length,
   };
 
-  for (const [role, memberId] of Object.entries(who)) {
-    const layer = await layerOnly(memberId);
-    const equivalentRaw = () => db.raw(layer.sql.sql, layer.sql.bindings as readonly Knex.Value[]);
-    const [explain] = (await db.raw(
-      `EXPLAIN ${layer.sql.sql}`,
-      layer.sql.bindings as readonly Knex.Value[],
-    )) as [Array<Record<string, unknown>>];
-    const page = await layer.run();
-    const same = (await equivalentRaw()) as [Array<{ id: string }>];
-    if (
-      page.rows.map((r) => r['id']).join() !==
-      same[0]
-        .slice(0, 50)
-        .map((r) => r.id)
-        .join()
-    )
-      throw new Error(`${role}: the raw equivalent returned another page`);
+  const [[ahiBefore]] = (await rootDb.raw('SELECT @@GLOBAL.innodb_adaptive_hash_index AS ahi')) as [
+    [{ ahi: number }],
+  ];
+  for (const ahi of ['off', 'on'] as const) {
+    await rootDb.raw(`SET GLOBAL innodb_adaptive_hash_index = ${ahi === 'on' ? 'ON' : 'OFF'}`);
+    for (const [role, memberId] of Object.entries(who)) {
+      const f = (name: string) => `adaptive hash ${ahi} · ${name}`;
+      const layer = await layerOnly(memberId);
+      const equivalentRaw = () => db.raw(layer.sql.sql, layer.sql.bindings as readonly Knex.Value[]);
+      const [explain] = (await db.raw(
+        `EXPLAIN ${layer.sql.sql}`,
+        layer.sql.bindings as readonly Knex.Value[],
+      )) as [Array<Record<string, unknown>>];
+      const page = await layer.run();
+      const same = (await equivalentRaw()) as [Array<{ id: string }>];
+      if (
+        page.rows.map((r) => r['id']).join() !==
+        same[0]
+          .slice(0, 50)
+          .map((r) => r.id)
+          .join()
+      )
+        throw new Error(`${role}: the raw equivalent returned another page`);
 
-    // the view sees what the layer's resolution says this member reads
-    const readScope = (
-      await resolver.resolve(db, tenant.id, callerOf(memberId), { readOnly: false, requestId: null })
-    ).scope('leads', 'read');
-    if (readScope.all) await viewDb('bench_scope_all').insert({ member_id: memberId });
-    if (readScope.units.length)
-      await viewDb('bench_scope_units').insert(
-        readScope.units.map((u) => ({ member_id: memberId, unit_id: u })),
-      );
-    await viewDb.raw('SET @bench_member = ?', [memberId]);
-    const viewPage = () => viewDb.raw('SELECT * FROM leads_visible ORDER BY id DESC LIMIT 51');
-    const [viewRows] = (await viewPage()) as [Array<{ id: string }>];
-    if (
-      viewRows
-        .slice(0, 50)
-        .map((r) => r.id)
-        .join() !== page.rows.map((r) => r['id']).join()
-    )
-      throw new Error(`${role}: the definer view returned another page`);
-    const [viewExplain] = (await viewDb.raw(
-      'EXPLAIN SELECT * FROM leads_visible ORDER BY id DESC LIMIT 51',
-    )) as [Array<Record<string, unknown>>];
+      // the view sees what the layer's resolution says this member reads
+      const readScope = (
+        await resolver.resolve(db, tenant.id, callerOf(memberId), { readOnly: false, requestId: null })
+      ).scope('leads', 'read');
+      if (readScope.all)
+        await viewDb('bench_scope_all').insert({ member_id: memberId }).onConflict().ignore();
+      if (readScope.units.length)
+        await viewDb('bench_scope_units')
+          .insert(readScope.units.map((u) => ({ member_id: memberId, unit_id: u })))
+          .onConflict()
+          .ignore();
+      await viewDb.raw('SET @bench_member = ?', [memberId]);
+      const viewPage = () => viewDb.raw('SELECT * FROM leads_visible ORDER BY id DESC LIMIT 51');
+      const [viewRows] = (await viewPage()) as [Array<{ id: string }>];
+      if (
+        viewRows
+          .slice(0, 50)
+          .map((r) => r.id)
+          .join() !== page.rows.map((r) => r['id']).join()
+      )
+        throw new Error(`${role}: the definer view returned another page`);
+      const [viewExplain] = (await viewDb.raw(
+        'EXPLAIN SELECT * FROM leads_visible ORDER BY id DESC LIMIT 51',
+      )) as [Array<Record<string, unknown>>];
 
-    const samples = {
-      request: [] as number[],
-      layer: [] as number[],
-      equivalent: [] as number[],
-      unscoped: [] as number[],
-      view: [] as number[],
-    };
-    for (let i = 0; i < WARMUP + ITERATIONS; i++) {
-      // interleaved, so drift hits every variant alike
-      const r = await timed(() => scoped(memberId));
-      const l = await timed(layer.run);
-      const e = await timed(equivalentRaw);
-      const u = await timed(unscopedRaw);
-      const v = await timed(viewPage);
-      if (i < WARMUP) continue;
-      samples.view.push(v);
-      samples.request.push(r);
-      samples.layer.push(l);
-      samples.equivalent.push(e);
-      samples.unscoped.push(u);
+      const samples = {
+        request: [] as number[],
+        layer: [] as number[],
+        equivalent: [] as number[],
+        unscoped: [] as number[],
+        view: [] as number[],
+      };
+      for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+        // interleaved, so drift hits every variant alike
+        const r = await timed(() => scoped(memberId));
+        const l = await timed(layer.run);
+        const e = await timed(equivalentRaw);
+        const u = await timed(unscopedRaw);
+        if (i < WARMUP) continue;
+        samples.request.push(r);
+        samples.layer.push(l);
+        samples.equivalent.push(e);
+        samples.unscoped.push(u);
+      }
+      // the view apart: for a rep it reads the whole table (tens of ms), which would leave every query
+      // interleaved with it starting from cold caches
+      for (let i = 0; i < WARMUP + ITERATIONS / 4; i++) {
+        const v = await timed(viewPage);
+        if (i >= WARMUP) samples.view.push(v);
+      }
+      const p = (xs: number[], q: number) => Math.round(percentile(xs, q) * 1000) / 1000;
+      figures[f(`${role} p50 ms (request: permissions + page)`)] = p(samples.request, 50);
+      figures[f(`${role} p95 ms (request)`)] = p(samples.request, 95);
+      figures[f(`${role} p50 ms (layer query only)`)] = p(samples.layer, 50);
+      figures[f(`${role} p50 ms (raw, same WHERE)`)] = p(samples.equivalent, 50);
+      figures[f(`${role} p50 ms (raw unscoped page)`)] = p(samples.unscoped, 50);
+      figures[f(`${role} p95 ms (raw unscoped page)`)] = p(samples.unscoped, 95);
+      const ratio =
+        Math.round((percentile(samples.layer, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
+      const requestRatio =
+        Math.round((percentile(samples.request, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
+      figures[f(`${role} ratio layer/unscoped p50`)] = ratio;
+      figures[f(`${role} ratio request/unscoped p50`)] = requestRatio;
+      figures[f(`${role} index`)] = explain.map((e) => `${String(e['type'])}:${String(e['key'])}`).join(' ');
+      figures[f(`${role} p50 ms (definer view)`)] = p(samples.view, 50);
+      figures[f(`${role} ratio view/unscoped p50`)] =
+        Math.round((percentile(samples.view, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
+      figures[f(`${role} view plan`)] = viewExplain
+        .map((e) => `${String(e['table'])}:${String(e['type'])}:${String(e['key'])}`)
+        .join(' ');
+      details[`${role} (adaptive hash ${ahi})`] = {
+        explain,
+        sql: layer.sql.sql,
+        visibleRows: page.rows.length,
+        viewExplain,
+      };
     }
-    const p = (xs: number[], q: number) => Math.round(percentile(xs, q) * 1000) / 1000;
-    figures[`${role} p50 ms (request: permissions + page)`] = p(samples.request, 50);
-    figures[`${role} p95 ms (request)`] = p(samples.request, 95);
-    figures[`${role} p50 ms (layer query only)`] = p(samples.layer, 50);
-    figures[`${role} p50 ms (raw, same WHERE)`] = p(samples.equivalent, 50);
-    figures[`${role} p50 ms (raw unscoped page)`] = p(samples.unscoped, 50);
-    figures[`${role} p95 ms (raw unscoped page)`] = p(samples.unscoped, 95);
-    const ratio = Math.round((percentile(samples.layer, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
-    const requestRatio =
-      Math.round((percentile(samples.request, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
-    figures[`${role} ratio layer/unscoped p50`] = ratio;
-    figures[`${role} ratio request/unscoped p50`] = requestRatio;
-    figures[`${role} index`] = explain.map((e) => `${String(e['type'])}:${String(e['key'])}`).join(' ');
-    figures[`${role} p50 ms (definer view)`] = p(samples.view, 50);
-    figures[`${role} ratio view/unscoped p50`] =
-      Math.round((percentile(samples.view, 50) / percentile(samples.unscoped, 50)) * 100) / 100;
-    figures[`${role} view plan`] = viewExplain
-      .map((e) => `${String(e['table'])}:${String(e['type'])}:${String(e['key'])}`)
-      .join(' ');
-    details[role] = { explain, sql: layer.sql.sql, visibleRows: page.rows.length, viewExplain };
   }
+  await rootDb.raw(`SET GLOBAL innodb_adaptive_hash_index = ${ahiBefore.ahi ? 'ON' : 'OFF'}`);
   const ratios = Object.entries(figures)
-    .filter(([k]) => k.endsWith('ratio layer/unscoped p50'))
+    .filter(([k]) => k.startsWith('adaptive hash on') && k.endsWith('ratio layer/unscoped p50'))
     .map(([, v]) => Number(v));
   figures['target ratio'] = TARGET_RATIO;
-  figures['met (layer query)'] = ratios.every((r) => r <= TARGET_RATIO);
+  figures['met (layer query, adaptive hash on)'] = ratios.every((r) => r <= TARGET_RATIO);
   recordBenchmark({ name: 'tenant-runtime-scoping', figures, details });
   await viewDb.destroy();
+  await rootDb.destroy();
 } finally {
   await db.destroy();
   await tenant.destroy();
