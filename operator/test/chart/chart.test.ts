@@ -257,6 +257,22 @@ describe('helm chart charts/solar-crm', () => {
     expect(defaults.tls).toBeUndefined();
   });
 
+  it('sends the integrator API, OAuth and public web forms to platform-api, everything else to web', () => {
+    const spec = ofKind(rendered.production ?? [], 'Ingress')[0]?.spec as {
+      rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[];
+    };
+    const routes = Object.fromEntries(
+      spec.rules[0]!.http.paths.map((p) => [p.path, p.backend.service.name.replace(/^.*-/, '')]),
+    );
+    expect(routes).toEqual({
+      '/api': 'api',
+      '/oauth': 'api',
+      '/webhooks': 'api',
+      '/forms': 'api',
+      '/': 'web',
+    });
+  });
+
   it('puts every namespaced object in the release namespace', () => {
     const clusterScoped = ['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition'];
     for (const m of rendered.production ?? []) {
