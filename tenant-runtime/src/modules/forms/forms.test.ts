@@ -34,7 +34,7 @@ async function gql(t: TestTenant, query: string, variables?: Record<string, unkn
   return res.body.data as any;
 }
 
-const CREATE_FORM = `mutation($i: CreateLeadFormInput!) { createLeadForm(input: $i) { formKey form { id keyPrefix } } }`;
+const CREATE_FORM = `mutation($i: CreateLeadFormInput!) { createLeadForm(input: $i) { formKey formHtml form { id keyPrefix } } }`;
 async function newForm(t: TestTenant, extra: Record<string, unknown> = {}) {
   const { createLeadForm } = await gql(t, CREATE_FORM, {
     i: {
@@ -47,7 +47,7 @@ async function newForm(t: TestTenant, extra: Record<string, unknown> = {}) {
       ...extra,
     },
   });
-  return createLeadForm as { formKey: string; form: { id: string; keyPrefix: string } };
+  return createLeadForm as { formKey: string; formHtml: string; form: { id: string; keyPrefix: string } };
 }
 
 const call = (
@@ -371,18 +371,25 @@ describe('the embed script in a browser', () => {
   let site: Server | undefined;
   afterAll(() => site?.close());
 
-  it('loads the form, waits for the visitor, posts the fields and thanks them — one lead, no session', async () => {
+  it('the markup the API hands out, pasted on a site, loads, waits for the visitor, posts and thanks them — one lead, no session', async () => {
     // the installer's own website, on another origin than the CRM
     let page = '';
     site = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page));
     await new Promise<void>((resolve) => site!.listen(0, '127.0.0.1', resolve));
     const siteOrigin = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
-    const { formKey } = await newForm(tenant.a, { allowedOrigins: [siteOrigin], minFillSeconds: 1 });
+    const { formKey, formHtml } = await newForm(tenant.a, {
+      allowedOrigins: [siteOrigin],
+      minFillSeconds: 1,
+      fields: ['EMAIL', 'MONTHLY_BILL', 'ROOF_TYPE'],
+      requiredFields: ['EMAIL', 'ROOF_TYPE'],
+    });
+    expect(formHtml).toContain(`data-solar-form="${formKey}"`);
+    expect(formHtml).toMatch(/<select name="roofType" required>/);
+    expect(formHtml).toMatch(/<input name="monthlyBill" type="number"[^>]*>/);
+    expect(formHtml).not.toMatch(/name="monthlyBill"[^>]*required/);
     const crm = `http://${tenant.a.host}:${new URL(api.api.url).port}`;
     page = `<!doctype html><title>Sunny Installs</title>
-      <form data-solar-form="${formKey}" data-thanks="Thanks, we will call you!">
-        <input name="firstName"><input name="lastName"><input name="email"><button>Get a quote</button>
-      </form>
+      ${formHtml}
       <script src="${crm}/forms/embed.js"></script>`;
 
     const browser = await chromium.launch({
@@ -394,19 +401,26 @@ describe('the embed script in a browser', () => {
       const tab = await browser.newPage();
       await tab.goto(siteOrigin);
       await tab.locator('input[name="startedToken"]').waitFor({ state: 'attached' });
-      await tab.fill('input[name="firstName"]', 'Rosa');
-      await tab.fill('input[name="lastName"]', 'Diaz');
-      await tab.fill('input[name="email"]', 'rosa.diaz@example.com');
+      await tab.getByLabel('First name').fill('Rosa');
+      await tab.getByLabel('Last name').fill('Diaz');
+      await tab.getByLabel('Email').fill('rosa.diaz@example.com');
+      await tab.getByLabel('Average monthly electric bill ($)').fill('180');
+      await tab.getByLabel('Roof type').selectOption({ label: 'Asphalt shingle' });
       await tab.waitForTimeout(1_100);
       await tab.click('button');
       await expect
         .poll(() => tab.locator('[data-solar-status]').textContent(), { timeout: 10_000 })
-        .toBe('Thanks, we will call you!');
+        .toBe('Thank you! We will be in touch soon.');
     } finally {
       await browser.close();
     }
     const leads = await leadsOf(tenant.a, 'rosa.diaz@example.com');
     expect(leads.totalCount).toBe(1);
     expect(leads.edges[0]!.node).toMatchObject({ firstName: 'Rosa', source: 'WEB_FORM' });
+    const [stored] = await tenant.a
+      .db('leads')
+      .where({ email: 'rosa.diaz@example.com' })
+      .select('roof_type', 'monthly_bill');
+    expect(stored).toMatchObject({ roof_type: 'asphalt_shingle', monthly_bill: '180.00' });
   });
 });

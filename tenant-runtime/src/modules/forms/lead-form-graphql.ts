@@ -1,5 +1,6 @@
 import type { GraphQLContext, GraphQLModule } from '../../engine/graphql/context.js';
-import { FORM_FIELDS } from './lead-form-schema.js';
+import { formMarkup } from './form-markup.js';
+import { FORM_FIELDS, type FormField } from './lead-form-schema.js';
 import { createLeadForm, listLeadForms, rotateLeadFormKey, updateLeadForm } from './lead-form-service.js';
 
 const typeDefs = /* GraphQL */ `
@@ -69,6 +70,8 @@ const typeDefs = /* GraphQL */ `
     form: LeadForm!
     "The public key (fk_…) for the embed snippet. Only its hash is stored: keep it now, or rotate later."
     formKey: String!
+    "The <form> markup to paste on the site with the embed script (/forms/embed.js): a labelled control for each field, required ones marked."
+    formHtml: String!
   }
 
   "A new lead form."
@@ -141,6 +144,10 @@ export const leadFormsGraphQL: GraphQLModule = {
     LeadFormField: Object.fromEntries(
       FORM_FIELDS.map((f) => [f.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), f]),
     ),
+    LeadFormWithKey: {
+      formHtml: (parent: { form: { fields: FormField[]; requiredFields: FormField[] }; formKey: string }) =>
+        formMarkup(parent.form, parent.formKey),
+    },
     Query: {
       leadForms: (_: unknown, __: unknown, { requestContext }: Ctx) => listLeadForms(requestContext),
     },
