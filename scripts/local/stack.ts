@@ -120,6 +120,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         PORT: String(o.ports.web),
         HOST: '0.0.0.0',
         PLATFORM_API_URL: urls.platformApi,
+        API_PUBLIC_ORIGIN: `http://{tenant}.${o.baseDomain}:${o.ports.platformApi}`,
         BASE_DOMAIN: o.baseDomain,
         DEFAULT_TENANT: demo.slug,
       },

@@ -127,6 +127,50 @@ describe('workspace settings', () => {
     expect((await token(clientId, secret)).status).toBe(401);
   });
 
+  it('an admin creates a web lead form, pastes its markup, and switching it off takes it down', async () => {
+    const publicForm = (key: string) =>
+      fetch(`${stack.platformApi}/forms/${key}`, { headers: { 'x-tenant': stack.tenant } });
+    await admin.goto(`${stack.web}/settings/lead-forms`);
+    const rowsBefore = await admin.getByRole('row').count();
+
+    // no site named: a field message, nothing created
+    await admin.getByRole('button', { name: 'New lead form' }).click();
+    await admin.getByLabel('Name').fill('Spring promo form');
+    await admin.getByRole('button', { name: 'Create form' }).click();
+    await expect.poll(() => admin.getByText('Name at least one site').count()).toBe(1);
+    expect(await admin.getByRole('row').count()).toBe(rowsBefore);
+
+    await admin.getByLabel('Sites allowed to post it').fill('https://www.sunny-installs.example/quote/');
+    await admin.getByLabel('Roof type').selectOption('required');
+    await admin.getByRole('button', { name: 'Create form' }).click();
+    const shown = admin.getByTestId('form-snippet');
+    await shown.waitFor();
+    const snippet = (await shown.locator('pre').textContent())!;
+    const key = /data-solar-form="(fk_[A-Za-z0-9_-]+)"/.exec(snippet)?.[1];
+    expect(key).toBeTruthy();
+    expect(snippet).toContain('<select name="roofType" required>');
+    expect(snippet).toContain(`${new URL(stack.platformApi).port}/forms/embed.js`);
+    await screenshot(admin, 'settings-lead-form-created-1280');
+
+    const described = (await (await publicForm(key!)).json()) as {
+      fields: { name: string; required: boolean }[];
+    };
+    expect(described.fields).toContainEqual({ name: 'roofType', required: true });
+
+    // the key is shown once; the list knows the form by its prefix
+    await admin.reload();
+    expect(await admin.getByTestId('form-snippet').count()).toBe(0);
+    const row = admin.getByRole('row', { name: /Spring promo form/ });
+    expect(await row.textContent()).toContain('Roof type*');
+    expect(await row.textContent()).not.toContain(key!);
+
+    await row.getByRole('button', { name: 'Switch off Spring promo form' }).click();
+    await expect.poll(async () => (await publicForm(key!)).status).toBe(404);
+    await expect
+      .poll(() => admin.getByRole('row', { name: /Spring promo form/ }).textContent())
+      .toContain('Off');
+  });
+
   it('an admin invites a member; the invitee accepts through the one-time link and is signed in', async () => {
     const email = `invitee.${Date.now()}@acme.example`;
     await admin.goto(`${stack.web}/settings/invitations`);
@@ -235,6 +279,7 @@ describe('workspace settings', () => {
       '/settings/integrations/oauth',
       '/settings/invitations',
       '/settings/security',
+      '/settings/lead-forms',
       '/account',
       '/sign-in/two-factor',
     ]) {

@@ -20,6 +20,19 @@ export const webConfigSchema = z.object({
     .regex(TENANT_SLUG, { message: 'must be a workspace slug' })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * Where a workspace's public endpoints (web-form embed script, /api) are reached from other sites, with
+   * `{tenant}` for its slug, e.g. http://{tenant}.localhost:4000 in local mode. Empty: this site's own origin
+   * (the chart's Ingress routes /forms and /api on the tenant host to platform-api). Not PUBLIC_…: SvelteKit
+   * keeps that prefix out of the server's private environment.
+   */
+  API_PUBLIC_ORIGIN: z
+    .string()
+    .regex(/^https?:\/\/[a-z0-9.{}-]+(:\d{1,5})?$/i, {
+      message: 'must be an origin such as https://{tenant}.solarcrm.io',
+    })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long the web server waits for platform-api before answering 504/503. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
