@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ValidationFailed } from '@solar/common';
 import PDFDocument from 'pdfkit';
 import type { ComputedProposal } from './compute-proposal.js';
@@ -20,10 +23,26 @@ const ACCENT = '#f5a524';
 const MARGIN = 48;
 
 /**
+ * DejaVu Sans, embedded (subset to the glyphs used): the standard PDF fonts only know Western European
+ * letters, and customers are called Nguyễn, Łukasz or Ζωή. Read once per process (about 1.4 MB).
+ */
+let fonts: { body: Buffer; bold: Buffer } | undefined;
+function proposalFonts() {
+  if (!fonts) {
+    const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    fonts = {
+      body: readFileSync(join(dir, 'DejaVuSans.ttf')),
+      bold: readFileSync(join(dir, 'DejaVuSans-Bold.ttf')),
+    };
+  }
+  return fonts;
+}
+
+/**
  * The printable proposal as a PDF (pdfkit, pure JS): the same document model and sections as the HTML
  * (proposal-document.ts) — company, customer and site, system, production, price from gross to net, each
  * way to pay with its monthly payment, payback and savings, notes, terms and the acceptance block. Text is
- * real text (searchable, copyable), drawn with the standard Helvetica fonts, so no font files are needed.
+ * real text (searchable, copyable), in DejaVu Sans (Latin, Vietnamese, Greek, Cyrillic; not CJK).
  */
 export async function renderProposalPdf(
   proposal: ComputedProposal,
@@ -42,6 +61,10 @@ export async function renderProposalPdf(
     // uncompressed content streams: a few KB more, and the text stays greppable for support and tests
     compress: false,
   });
+  const { body, bold } = proposalFonts();
+  doc.registerFont('Body', body);
+  doc.registerFont('Bold', bold);
+  doc.font('Body');
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -52,7 +75,7 @@ export async function renderProposalPdf(
   const width = doc.page.width - 2 * MARGIN;
   const heading = (text: string) => {
     if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
-    doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12.5).fillColor(INK).text(text);
+    doc.moveDown(0.8).font('Bold').fontSize(12.5).fillColor(INK).text(text);
     const y = doc.y + 1;
     doc
       .moveTo(MARGIN, y)
@@ -60,15 +83,15 @@ export async function renderProposalPdf(
       .lineWidth(0.5)
       .strokeColor('#d0d7de')
       .stroke();
-    doc.moveDown(0.4).font('Helvetica').fontSize(10);
+    doc.moveDown(0.4).font('Body').fontSize(10);
   };
   const muted = (text: string) =>
-    doc.font('Helvetica').fontSize(8.5).fillColor(MUTED).text(text).fillColor(INK).fontSize(10);
+    doc.font('Body').fontSize(8.5).fillColor(MUTED).text(text).fillColor(INK).fontSize(10);
   /** A label and an amount on one line, the amount right-aligned. */
   const row = (label: string, amount: string, bold = false) => {
     const y = doc.y;
     doc
-      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .font(bold ? 'Bold' : 'Body')
       .fontSize(10)
       .fillColor(INK);
     doc.text(label, MARGIN, y, { width: width - 110 });
@@ -80,7 +103,7 @@ export async function renderProposalPdf(
 
   // header
   const company = meta.company;
-  doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text(company.name);
+  doc.font('Bold').fontSize(18).fillColor(INK).text(company.name);
   const contact = [company.address, company.phone, company.email, company.website]
     .filter(Boolean)
     .join(' · ');
@@ -111,9 +134,9 @@ export async function renderProposalPdf(
 
   heading('Your system');
   doc
-    .font('Helvetica-Bold')
+    .font('Bold')
     .text(`${system.kwDc} kW DC / ${system.kwAc} kW AC`, { continued: true })
-    .font('Helvetica')
+    .font('Body')
     .text(
       ` (DC/AC ${system.dcAcRatio}) · ${system.moduleCount} modules${system.batteryKwh > 0 ? ` · ${system.batteryKwh} kWh battery storage` : ''} · tilt ${proposal.design.tilt}°, azimuth ${proposal.design.azimuth}°`,
     );
@@ -177,8 +200,8 @@ export async function renderProposalPdf(
     const kind = f.label.toLowerCase().includes(KIND_NAMES[f.kind].toLowerCase())
       ? ''
       : ` (${KIND_NAMES[f.kind]})`;
-    doc.font('Helvetica-Bold').fontSize(11).text(`${f.label}${kind}`);
-    doc.font('Helvetica').fontSize(10);
+    doc.font('Bold').fontSize(11).text(`${f.label}${kind}`);
+    doc.font('Body').fontSize(10);
     if (f.monthlyPaymentCents === null) row('Paid at signing', formatUsd(f.upfrontCents), true);
     else {
       row(`Monthly payment: ${paymentCaption(f)}`, `${formatUsd(f.monthlyPaymentCents)}/mo`, true);

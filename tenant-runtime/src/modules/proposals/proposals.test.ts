@@ -44,7 +44,7 @@ const newOpp = async (who: 'rep1' | 'rep2') => {
       {
         input: {
           kind: 'RESIDENTIAL',
-          name: `Garcia ${who}`,
+          name: `Nguyễn García ${who}`,
           contacts: [{ firstName: 'Ana', lastName: 'Garcia' }],
           sites: [{ street: '12 Sun St', city: 'Phoenix', latitude: 33.45, longitude: -112.07 }],
         },
@@ -202,7 +202,7 @@ describe('the printable proposal', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await ok.text();
-    expect(html).toContain('Garcia rep2');
+    expect(html).toContain('Nguyễn García rep2');
     expect(html).toContain('Offline estimate');
     expect(html).toContain('12 Sun St, Phoenix');
     expect((await get('rep1')).status).toBe(404);
@@ -210,12 +210,41 @@ describe('the printable proposal', () => {
   });
 });
 
-/** The text a PDF viewer would show: every string drawn by the content streams (pdfkit writes hex strings). */
+/**
+ * The text a PDF viewer would show: every string the content streams draw, decoded through its font's
+ * ToUnicode map (pdfkit embeds the fonts as Identity-H: each glyph a 4-hex-digit code, numbered per font).
+ */
 function pdfText(pdf: Buffer): string {
   const raw = pdf.toString('latin1');
-  const shown = [...raw.matchAll(/\[((?:<[0-9a-f]*>|[-\d.\s])*)\]\s*TJ/g)].map((m) =>
-    [...m[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''),
+  const objects = new Map([...raw.matchAll(/(\d+) 0 obj([\s\S]*?)endobj/g)].map((m) => [m[1]!, m[2]!]));
+  const toUnicode = (fontObject: string) => {
+    const cmapId = /\/ToUnicode (\d+) 0 R/.exec(objects.get(fontObject) ?? '')?.[1];
+    const cmap = new Map<number, string>();
+    const text = (hex: string) =>
+      String.fromCodePoint(...(hex.match(/.{4}/g) ?? []).map((h) => parseInt(h, 16)));
+    for (const [, from, , targets] of (objects.get(cmapId ?? '') ?? '').matchAll(
+      /<([0-9a-f]+)>\s*<([0-9a-f]+)>\s*\[([^\]]*)\]/g,
+    ))
+      // a ligature's entry holds its letters, space-separated: <0066 0066 006c> for "ffl"
+      [...targets!.matchAll(/<([0-9a-f ]+)>/g)].forEach((t, k) =>
+        cmap.set(parseInt(from!, 16) + k, text(t[1]!.replaceAll(' ', ''))),
+      );
+    return cmap;
+  };
+  const fonts = new Map(
+    [...raw.matchAll(/\/(F\d+) (\d+) 0 R/g)].map(([, name, id]) => [name!, toUnicode(id!)] as const),
   );
+  const shown: string[] = [];
+  let font = new Map<number, string>();
+  for (const op of raw.matchAll(/\/(F\d+) [\d.]+ Tf|\[((?:<[0-9a-f]*>|[-\d.\s])*)\]\s*TJ/g)) {
+    if (op[1]) font = fonts.get(op[1]) ?? new Map();
+    else
+      shown.push(
+        [...op[2]!.matchAll(/<([0-9a-f]*)>/g)]
+          .flatMap((h) => (h[1]!.match(/.{4}/g) ?? []).map((g) => font.get(parseInt(g, 16)) ?? '\ufffd'))
+          .join(''),
+      );
+  }
   return shown.join('\n');
 }
 
@@ -235,7 +264,7 @@ describe('the proposal as PDF', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.subarray(-6).toString('latin1')).toContain('%%EOF');
     const text = pdfText(pdf);
-    expect(text).toContain('Garcia rep2');
+    expect(text).toContain('Nguyễn García rep2');
     expect(text).toContain('12 Sun St, Phoenix');
     expect(text).toContain('offline estimate');
     const loan = figures.financing.find((f: { kind: string }) => f.kind.toLowerCase() === 'loan');
