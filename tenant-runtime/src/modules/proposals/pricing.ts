@@ -41,6 +41,25 @@ export interface PriceBreakdown {
   netCentsPerWatt: number;
 }
 
+/** The breakdown's totals in dollars, as the API's REST figures and the web builder show them. */
+export function priceInDollars(x: PriceBreakdown) {
+  const dollars = (cents: number) => cents / 100;
+  return {
+    systemPrice: dollars(x.systemPriceCents),
+    adders: dollars(x.addersCents),
+    gross: dollars(x.grossCents),
+    discounts: dollars(x.discountCents),
+    subtotal: dollars(x.subtotalCents),
+    tax: dollars(x.taxCents),
+    contractPrice: dollars(x.contractPriceCents),
+    rebates: dollars(x.rebateCents),
+    federalTaxCredit: dollars(x.itcCents),
+    netCost: dollars(x.netCostCents),
+    grossPerWatt: x.grossCentsPerWatt / 100,
+    netPerWatt: x.netCentsPerWatt / 100,
+  };
+}
+
 /** Share `amount` of `whole` in proportion part/whole, rounded to a cent (0 when whole is 0). */
 const prorate = (amount: number, part: number, whole: number) =>
   whole === 0 ? 0 : roundCents((amount * part) / whole);

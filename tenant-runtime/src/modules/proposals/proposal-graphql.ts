@@ -3,6 +3,7 @@ import { getOpportunity } from '../opportunities/opportunity-service.js';
 import type { FinancingResult } from './financing.js';
 import type { CatalogueItem } from './proposal-schema.js';
 import type { Proposal } from './proposal-repository.js';
+import { priceInDollars } from './pricing.js';
 import {
   actOnProposal,
   createProposal,
@@ -314,23 +315,7 @@ export const proposalsGraphQL: GraphQLModule = {
       productionSource: (p: Proposal) => p.result.production.source,
       productionAssumptions: (p: Proposal) => p.result.production.assumptions,
       usageOffsetRatio: (p: Proposal) => p.result.production.usageOffsetRatio,
-      price: (p: Proposal) => {
-        const x = p.result.pricing;
-        return {
-          systemPrice: dollars(x.systemPriceCents),
-          adders: dollars(x.addersCents),
-          gross: dollars(x.grossCents),
-          discounts: dollars(x.discountCents),
-          subtotal: dollars(x.subtotalCents),
-          tax: dollars(x.taxCents),
-          contractPrice: dollars(x.contractPriceCents),
-          rebates: dollars(x.rebateCents),
-          federalTaxCredit: dollars(x.itcCents),
-          netCost: dollars(x.netCostCents),
-          grossPerWatt: x.grossCentsPerWatt / 100,
-          netPerWatt: x.netCentsPerWatt / 100,
-        };
-      },
+      price: (p: Proposal) => priceInDollars(p.result.pricing),
       financing: (p: Proposal) =>
         p.result.financing.map((f: FinancingResult) => ({
           kind: f.kind,

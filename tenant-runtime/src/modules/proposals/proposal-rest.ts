@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RequestContext } from '../../engine/context.js';
 import { defineRoute, type RestRoute } from '../../engine/rest/rest-route.js';
 import { iso, isoOrNull } from '../../engine/rest/rest-schemas.js';
+import { priceInDollars } from './pricing.js';
 import type { Proposal } from './proposal-repository.js';
 import {
   actOnProposal,
@@ -45,6 +46,7 @@ export const proposalResourceSchema = z.object({
       adders: money('Adders'),
       gross: money('System price plus adders'),
       discounts: money('Discounts'),
+      subtotal: money('After discounts, before tax'),
       tax: money('Sales tax'),
       contractPrice: money('What the customer signs for'),
       rebates: money('Rebates'),
@@ -78,7 +80,6 @@ export type ProposalResource = z.output<typeof proposalResourceSchema>;
 
 export function toProposalResource(p: Proposal, now = new Date()): ProposalResource {
   const r = p.result;
-  const x = r.pricing;
   return {
     id: p.id,
     opportunityId: p.opportunityId,
@@ -98,19 +99,7 @@ export function toProposalResource(p: Proposal, now = new Date()): ProposalResou
       annualKwh: r.production.acAnnualKwh,
       productionSource: r.production.source,
       usageOffsetRatio: r.production.usageOffsetRatio,
-      price: {
-        systemPrice: dollars(x.systemPriceCents),
-        adders: dollars(x.addersCents),
-        gross: dollars(x.grossCents),
-        discounts: dollars(x.discountCents),
-        tax: dollars(x.taxCents),
-        contractPrice: dollars(x.contractPriceCents),
-        rebates: dollars(x.rebateCents),
-        federalTaxCredit: dollars(x.itcCents),
-        netCost: dollars(x.netCostCents),
-        grossPerWatt: x.grossCentsPerWatt / 100,
-        netPerWatt: x.netCentsPerWatt / 100,
-      },
+      price: priceInDollars(r.pricing),
       financing: r.financing.map((f) => ({
         kind: f.kind,
         label: f.label,

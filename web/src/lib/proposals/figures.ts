@@ -1,4 +1,5 @@
 import type { ComputedProposal } from '@solar/tenant-runtime/modules/proposals/compute-proposal';
+import { priceInDollars } from '@solar/tenant-runtime/modules/proposals/pricing';
 
 /** What the builder shows of a computed proposal, in dollars: small enough to send on every keystroke. */
 export interface ProposalFigures {
@@ -43,7 +44,6 @@ const orNull = (cents: number | null) => (cents === null ? null : cents / 100);
 
 /** The builder's view of the engine's result (the same conversions the API's resolvers make). */
 export function figuresOf(p: ComputedProposal): ProposalFigures {
-  const x = p.pricing;
   return {
     system: {
       kwDc: p.system.kwDc,
@@ -58,20 +58,7 @@ export function figuresOf(p: ComputedProposal): ProposalFigures {
       usageOffsetRatio: p.production.usageOffsetRatio,
       assumptions: p.production.assumptions,
     },
-    price: {
-      systemPrice: dollars(x.systemPriceCents),
-      adders: dollars(x.addersCents),
-      gross: dollars(x.grossCents),
-      discounts: dollars(x.discountCents),
-      subtotal: dollars(x.subtotalCents),
-      tax: dollars(x.taxCents),
-      contractPrice: dollars(x.contractPriceCents),
-      rebates: dollars(x.rebateCents),
-      federalTaxCredit: dollars(x.itcCents),
-      netCost: dollars(x.netCostCents),
-      grossPerWatt: x.grossCentsPerWatt / 100,
-      netPerWatt: x.netCentsPerWatt / 100,
-    },
+    price: priceInDollars(p.pricing),
     financing: p.financing.map((f) => ({
       kind: f.kind,
       label: f.label,
