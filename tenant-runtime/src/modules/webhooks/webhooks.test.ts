@@ -76,6 +76,15 @@ async function deliveriesOf(webhookId: string) {
   >;
 }
 
+/** Waits until the webhook's deliveries stand as `statuses` (in any order). */
+async function untilStatuses(webhookId: string, statuses: string[]) {
+  await vi.waitFor(
+    async () =>
+      expect((await deliveriesOf(webhookId)).map((d) => d['status']).sort()).toEqual([...statuses].sort()),
+    { timeout: 15_000 },
+  );
+}
+
 beforeAll(async () => {
   receiver = createServer((req, res) => {
     let body = '';
@@ -211,14 +220,7 @@ describe('deliveries', () => {
     await vi.waitFor(() => expect(bodies('/rep1').map((b) => b.data.id)).toContain(mine), {
       timeout: 15_000,
     });
-    await vi.waitFor(
-      async () =>
-        expect((await deliveriesOf(webhook.id)).map((d) => d['status']).sort()).toEqual([
-          'skipped',
-          'succeeded',
-        ]),
-      { timeout: 15_000 },
-    );
+    await untilStatuses(webhook.id, ['skipped', 'succeeded']);
     expect(
       at('/rep1')
         .map((r) => r.body)
@@ -233,14 +235,7 @@ describe('deliveries', () => {
     const theirs = await createLead('rep2', 'AlsoGone');
     for (const id of [theirs, mine])
       await org.ok('admin', `mutation($id: ID!) { deleteLead(id: $id) { deletedId } }`, { id });
-    await vi.waitFor(
-      async () =>
-        expect((await deliveriesOf(webhook.id)).map((d) => d['status']).sort()).toEqual([
-          'skipped',
-          'succeeded',
-        ]),
-      { timeout: 15_000 },
-    );
+    await untilStatuses(webhook.id, ['skipped', 'succeeded']);
     expect(bodies('/rep1-deleted')).toEqual([
       expect.objectContaining({
         type: 'lead.deleted',
@@ -262,14 +257,7 @@ describe('deliveries', () => {
     const theirs = await note('rep2', await createLead('rep2', 'NotedToo'));
     for (const id of [theirs, mine])
       await org.ok('admin', `mutation($id: ID!) { deleteActivity(id: $id) }`, { id });
-    await vi.waitFor(
-      async () =>
-        expect((await deliveriesOf(webhook.id)).map((d) => d['status']).sort()).toEqual([
-          'skipped',
-          'succeeded',
-        ]),
-      { timeout: 15_000 },
-    );
+    await untilStatuses(webhook.id, ['skipped', 'succeeded']);
     expect(bodies('/activity-deleted').map((b) => b.data)).toEqual([
       { type: 'Activity', id: mine, record: null, deleted: true },
     ]);
