@@ -126,10 +126,11 @@ affinity:
 {{- end }}
 {{- end -}}
 
-{{/* The three stateless programs, in one list so Service/HPA/PDB templates range over them. */}}
+{{/* The stateless programs, in one list so Service/HPA/PDB templates range over them. */}}
 {{- define "solar.statelessComponents" -}}
 platform-api: platformApi
 tenant-runtime: tenantRuntime
+tenant-worker: tenantWorker
 web: web
 {{- end -}}
 

@@ -104,6 +104,7 @@ describe('helm chart charts/solar-crm', () => {
         'operator',
         'platform-api',
         'tenant-runtime',
+        'tenant-worker',
         'web',
       ]);
       for (const d of deployments) {
@@ -141,7 +142,7 @@ describe('helm chart charts/solar-crm', () => {
   it('gives each stateless program a Service, an HPA and a PDB that point at its pods', () => {
     const ms = rendered.default ?? [];
     const deployments = ofKind(ms, 'Deployment');
-    for (const component of ['platform-api', 'tenant-runtime', 'web']) {
+    for (const component of ['platform-api', 'tenant-runtime', 'tenant-worker', 'web']) {
       const d = deployments.find((x) => x.metadata.labels?.['app.kubernetes.io/component'] === component);
       expect(d, component).toBeDefined();
       const podLabels = podTemplate(d as Manifest).metadata.labels;
@@ -287,7 +288,47 @@ describe('helm chart charts/solar-crm', () => {
       ofKind(rendered.production ?? [], 'ServiceMonitor')
         .map((m) => m.metadata.name)
         .sort(),
-    ).toEqual(['solar-solar-crm-operator', 'solar-solar-crm-platform-api', 'solar-solar-crm-tenant-runtime']);
+    ).toEqual([
+      'solar-solar-crm-operator',
+      'solar-solar-crm-platform-api',
+      'solar-solar-crm-tenant-runtime',
+      'solar-solar-crm-tenant-worker',
+    ]);
+  });
+
+  it('runs the outbox worker (audit log, cache invalidation, webhooks): unreachable, and posting only to public addresses', () => {
+    const ms = rendered.production ?? [];
+    const worker = ofKind(ms, 'Deployment').find(
+      (d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'tenant-worker',
+    );
+    const runtime = ofKind(ms, 'Deployment').find(
+      (d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'tenant-runtime',
+    );
+    const container = podTemplate(worker!).spec.containers[0] as Container & { command?: string[] };
+    expect(container.image).toBe(podTemplate(runtime!).spec.containers[0]!.image);
+    expect(container.command?.at(-1)).toBe('tenant-runtime/src/worker/main.ts');
+    const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e]));
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'PLATFORM_SECRET_KEY', 'WORKER_PORT']),
+    );
+    // it serves no API, so it holds no key to verify (or mint) internal tokens
+    expect(Object.keys(env).filter((k) => k.startsWith('INTERNAL_TOKEN'))).toEqual([]);
+    expect(podTemplate(worker!).spec.automountServiceAccountToken).toBe(false);
+
+    const policy = ofKind(ms, 'NetworkPolicy').find((p) => p.metadata.name.endsWith('-tenant-worker'));
+    const spec = policy?.spec as {
+      ingress?: { from: { namespaceSelector?: unknown; podSelector?: unknown }[] }[];
+      egress: { to: { ipBlock?: { cidr: string; except?: string[] } }[]; ports: { port: number }[] }[];
+    };
+    // nothing but Prometheus (metrics are on in production) may connect to it
+    expect(spec.ingress?.flatMap((r) => r.from).every((f) => f.namespaceSelector && !f.podSelector)).toBe(
+      true,
+    );
+    const webhooks = spec.egress.find((r) => r.ports.some((p) => p.port === 443));
+    expect(webhooks?.to[0]?.ipBlock).toEqual({
+      cidr: '0.0.0.0/0',
+      except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'],
+    });
   });
 });
 
