@@ -5,7 +5,7 @@ import type { Logger } from '@solar/common';
 import { createMailer } from './mailer.js';
 
 describe('mailer without SMTP (local mode)', () => {
-  it('sends nothing and logs "invitation created" without the link or the address', async () => {
+  it('sends nothing and logs the invitation without the link or the address', async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -24,7 +24,7 @@ describe('mailer without SMTP (local mode)', () => {
       expiresAt: new Date(),
     });
     expect(sent).toBe(false);
-    expect(lines.join('')).toContain('invitation created');
+    expect(lines.join('')).toContain('invitation (no SMTP_URL: not mailed)');
     expect(lines.join('')).not.toContain(token);
     expect(lines.join('')).not.toContain('nia@example.test');
   });
