@@ -83,7 +83,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     {
       name: 'worker',
       args: [...tsx, resolve(repoRoot, 'tenant-runtime/src/worker/main.ts')],
-      env: { ...common, WORKER_PORT: String(workerPort) },
+      // reminder mail links to the web app (no SMTP_URL locally: mail is logged, not sent)
+      env: {
+        ...common,
+        WORKER_PORT: String(workerPort),
+        TENANT_WEB_URL: `http://{slug}.${o.baseDomain}:${o.ports.web}`,
+      },
       readyUrl: `http://127.0.0.1:${workerPort}/readyz`,
     },
     {

@@ -66,6 +66,19 @@ export const workerConfigSchema = baseConfigSchema
     TENANT_REGISTRY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
     ...outboxFields,
     ...webhookFields,
+    /** BullMQ queue of task reminders, delayed until each is due (Redis key prefix: OUTBOX_QUEUE_PREFIX) */
+    REMINDER_QUEUE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('reminders'),
+    /** Outgoing mail (task reminders), e.g. smtps://user:pass@mail:465; unset: nothing is mailed, only logged. */
+    SMTP_URL: z.url().optional(),
+    MAIL_FROM: z.string().min(3).max(254).default('Solar CRM <no-reply@solarcrm.localhost>'),
+    /** The web app's address for a tenant, `{slug}` for its slug, for links in mail; empty: no link. */
+    TENANT_WEB_URL: z
+      .string()
+      .default('')
+      .refine((v) => v === '' || URL.canParse(v.replaceAll('{slug}', 'x')), { message: 'must be a URL' }),
   })
   .refine((c) => c.MODE === 'pooled' || c.TENANT_ID !== undefined, {
     message: 'TENANT_ID is required when MODE=dedicated',

@@ -66,6 +66,34 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
       key: {{ if .Values.redis.existingSecret }}{{ .Values.redis.existingSecretKey }}{{ else }}REDIS_URL{{ end }}
 {{- end -}}
 
+{{/* Outgoing mail (invitations from platform-api, task reminders from the worker). */}}
+{{- define "solar.mailEnv" -}}
+{{- if .Values.mail.existingSecret }}
+- name: SMTP_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.mail.existingSecret }}
+      key: {{ .Values.mail.existingSecretKey }}
+{{- end }}
+- name: MAIL_FROM
+  value: {{ .Values.mail.from | quote }}
+{{- end -}}
+
+{{/* Egress to the SMTP server, when mail is on. */}}
+{{- define "solar.smtpEgress" -}}
+{{- if .Values.mail.existingSecret }}
+{{- range .Values.networkPolicy.smtpEgress }}
+- to:
+    - ipBlock:
+        cidr: {{ .cidr }}
+  ports:
+    {{- range .ports }}
+    - { protocol: TCP, port: {{ . }} }
+    {{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
 {{- define "solar.keyEnv" -}}
 - name: {{ .key }}
   valueFrom:

@@ -128,7 +128,7 @@ describe('helm chart charts/solar-crm', () => {
           for (const e of c.env ?? []) {
             if (
               /URL$|KEY$|PASSWORD|SECRET/.test(e.name) &&
-              !['PLATFORM_API_URL', 'RUNTIME_ENDPOINT'].includes(e.name)
+              !['PLATFORM_API_URL', 'RUNTIME_ENDPOINT', 'TENANT_WEB_URL'].includes(e.name)
             ) {
               expect(e.value, `${where} env ${e.name}`).toBeUndefined();
               expect(e.valueFrom, `${where} env ${e.name}`).toBeDefined();
@@ -296,26 +296,29 @@ describe('helm chart charts/solar-crm', () => {
     ]);
   });
 
-  it('mails invitations through the SMTP Secret only when one is named, and opens SMTP egress only then', () => {
-    const api = (name: string) => {
-      const ms = rendered[name] ?? [];
-      const d = ofKind(ms, 'Deployment').find(
-        (x) => x.metadata.labels?.['app.kubernetes.io/component'] === 'platform-api',
-      );
-      const env = podTemplate(d!).spec.containers[0]!.env ?? [];
-      const policy = ofKind(ms, 'NetworkPolicy').find((p) => p.metadata.name.endsWith('-platform-api'));
-      const ports = (policy?.spec as { egress: { ports?: { port: number }[] }[] }).egress.flatMap((r) =>
-        (r.ports ?? []).map((p) => p.port),
-      );
-      return { smtp: env.find((e) => e.name === 'SMTP_URL'), ports };
-    };
-    expect(api('production').smtp?.valueFrom).toEqual({
-      secretKeyRef: { name: 'solar-crm-smtp', key: 'SMTP_URL' },
-    });
-    expect(api('production').ports).toEqual(expect.arrayContaining([465, 587]));
-    expect(api('default').smtp).toBeUndefined();
-    expect(api('default').ports).not.toContain(587);
-  });
+  it.each(['platform-api', 'tenant-worker'])(
+    '%s mails (invitations, reminders) through the SMTP Secret only when one is named, with SMTP egress only then',
+    (component) => {
+      const of = (name: string) => {
+        const ms = rendered[name] ?? [];
+        const d = ofKind(ms, 'Deployment').find(
+          (x) => x.metadata.labels?.['app.kubernetes.io/component'] === component,
+        );
+        const env = podTemplate(d!).spec.containers[0]!.env ?? [];
+        const policy = ofKind(ms, 'NetworkPolicy').find((p) => p.metadata.name.endsWith(`-${component}`));
+        const ports = (policy?.spec as { egress: { ports?: { port: number }[] }[] }).egress.flatMap((r) =>
+          (r.ports ?? []).map((p) => p.port),
+        );
+        return { smtp: env.find((e) => e.name === 'SMTP_URL'), ports };
+      };
+      expect(of('production').smtp?.valueFrom).toEqual({
+        secretKeyRef: { name: 'solar-crm-smtp', key: 'SMTP_URL' },
+      });
+      expect(of('production').ports).toEqual(expect.arrayContaining([465, 587]));
+      expect(of('default').smtp).toBeUndefined();
+      expect(of('default').ports).not.toContain(587);
+    },
+  );
 
   it('runs the outbox worker (audit log, cache invalidation, webhooks): unreachable, and posting only to public addresses', () => {
     const ms = rendered.production ?? [];

@@ -15,6 +15,7 @@ import { idempotencyKeys } from '../../migrations/20261125_060_idempotency.js';
 import { leadsScopeWalk } from '../../migrations/20261201_070_leads_scope_walk.js';
 import { webhooksInitial } from '../../migrations/20261201_080_webhooks.js';
 import { leadForms } from '../../migrations/20261201_085_lead_forms.js';
+import { taskReminders } from '../../migrations/20261201_090_task_reminders.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
 export const tenantMigrations: readonly Migration[] = [
@@ -32,6 +33,7 @@ export const tenantMigrations: readonly Migration[] = [
   leadsScopeWalk,
   webhooksInitial,
   leadForms,
+  taskReminders,
 ];
 
 /** knex's record of applied migrations, in every tenant schema */

@@ -1,4 +1,5 @@
 import { isReachable, parseKey, type Knex, type Logger } from '@solar/common';
+import { createMailTransport, type MailTransport } from '@solar/common/mail';
 import { Redis } from 'ioredis';
 import type { WorkerConfig } from '../config.js';
 import { auditConsumer } from '../engine/outbox/audit-consumer.js';
@@ -14,6 +15,12 @@ import { guardPools } from '../engine/data/scope-guard.js';
 import { createAccessResolver } from '../modules/access/access-resolver.js';
 import { recordSources, scopedTables } from '../modules/index.js';
 import {
+  createReminderQueue,
+  reminderScheduler,
+  startReminderWorker,
+  type ReminderQueue,
+} from '../modules/activities/task-reminders.js';
+import {
   createWebhookQueue,
   startWebhookWorker,
   webhookConsumer,
@@ -26,12 +33,16 @@ export interface WorkerDeps {
   platformDb: Knex;
   /** tests publish cache invalidations on their own channels */
   channelPrefix?: string;
+  /** outgoing mail; default: SMTP_URL (nothing is sent without it) */
+  mail?: MailTransport;
 }
 
 export interface BuiltWorker {
   queue: OutboxQueue;
   /** outbound webhook deliveries */
   webhookQueue: WebhookQueue;
+  /** task reminders, each delayed until due */
+  reminderQueue: ReminderQueue;
   relay: OutboxRelay;
   /** platform DB and Redis both answer */
   ready(): Promise<boolean>;
@@ -41,8 +52,8 @@ export interface BuiltWorker {
 
 /**
  * The outbox worker, wired: registry → each Ready tenant's own pool → relay → BullMQ queue → worker →
- * consumers (audit log, edge cache invalidation, webhook deliveries) → the webhook delivery worker. Relay
- * and workers start at once.
+ * consumers (audit log, edge cache invalidation, webhook deliveries, task reminders) → the webhook
+ * delivery worker and the reminder worker. Relay and workers start at once.
  */
 export function buildWorker(deps: WorkerDeps): BuiltWorker {
   const { config, logger } = deps;
@@ -93,10 +104,28 @@ export function buildWorker(deps: WorkerDeps): BuiltWorker {
     },
     logger,
   });
+  const reminderQueueOptions = {
+    connection: redis,
+    name: config.REMINDER_QUEUE,
+    prefix: config.OUTBOX_QUEUE_PREFIX,
+  };
+  const reminderQueue = createReminderQueue(reminderQueueOptions);
+  const mail = deps.mail ?? createMailTransport({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
+  const reminderWorker = startReminderWorker({
+    ...reminderQueueOptions,
+    concurrency: config.WORKER_CONCURRENCY,
+    directory,
+    resolveActor: createAccessResolver().resolve,
+    scopedTables,
+    mail,
+    tenantWebUrl: config.TENANT_WEB_URL,
+    logger,
+  });
   const consumers: EventConsumer[] = [
     auditConsumer,
     cacheInvalidationConsumer(redis, deps.channelPrefix ? { channelPrefix: deps.channelPrefix } : {}),
     webhookConsumer(webhookQueue, recordSources),
+    reminderScheduler(reminderQueue),
   ];
   const worker = startOutboxWorker({
     ...queueOptions,
@@ -118,6 +147,7 @@ export function buildWorker(deps: WorkerDeps): BuiltWorker {
   return {
     queue,
     webhookQueue,
+    reminderQueue,
     relay,
     async ready() {
       const [db, r] = await Promise.all([
@@ -133,8 +163,11 @@ export function buildWorker(deps: WorkerDeps): BuiltWorker {
       await relay.stop();
       await worker.close();
       await webhookWorker.close();
+      await reminderWorker.close();
       await queue.close();
       await webhookQueue.close();
+      await reminderQueue.close();
+      mail.close();
       await pools.close();
       redis.disconnect();
     },

@@ -11,10 +11,10 @@ export interface EventOrigin {
 /**
  * Writes a domain event to the tenant's outbox. Call it with the DataAccess of the write's own transaction:
  * the event commits with the change or not at all, so a rolled-back write leaves no event behind.
- * Returns the event id.
+ * Returns the event id. (Only the outbox is touched: system jobs pass `{ unscoped: (t) => trx(t) }`.)
  */
 export async function recordEvent(
-  data: DataAccess,
+  data: Pick<DataAccess, 'unscoped'>,
   origin: EventOrigin,
   event: DomainEventInput,
 ): Promise<string> {

@@ -143,7 +143,11 @@ export async function updateActivity(rc: RequestContext, id: string, raw: unknow
     const input = parse(logActivityInputSchema, merged, ['input']);
     if (input.kind === 'task' && !input.assigneeId) input.assigneeId = activity.assigneeId;
     await checkAssignee(rc, input, data);
-    const updated = await activityRepository(data).update(id, columnsOf(input));
+    const columns = columnsOf(input);
+    // a moved reminder goes out again at its new time (see task-reminders.ts)
+    if (input.kind === 'task' && input.reminderAt?.getTime() !== activity.reminderAt?.getTime())
+      columns['reminder_sent_at'] = null;
+    const updated = await activityRepository(data).update(id, columns);
     await recordEvent(data, originOf(rc), {
       type: 'activity.updated',
       entityType: 'Activity',
