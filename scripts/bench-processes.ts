@@ -2,14 +2,17 @@
  * What the end-to-end benchmarks share: the programs run as child processes from their own entry points
  * (so none shares an event loop with the load generator), free ports, and waiting for /healthz.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
 export interface Program {
+  /** the process id, for CPU accounting */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export function startProgram(name: string, entry: string, env: Record<string, st
   // never leave it behind, even if this process dies on an error
   process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
   return {
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((done) => child.once('exit', done));
@@ -150,4 +154,58 @@ export async function startFrontDoorPrograms(o: {
     throw err;
   }
   return { runtime, api };
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); null if it is gone. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** The first process named one of `names` (e.g. mariadbd, mysqld), if any runs on this machine. */
+export function pidOf(...names: string[]): number | null {
+  for (const name of names) {
+    try {
+      const pid = Number(execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim());
+      if (pid) return pid;
+    } catch {
+      // not running under that name
+    }
+  }
+  return null;
+}
+
+/**
+ * Where the CPU went during `run`: ms of CPU per named process (this process as `load generator`), for
+ * telling which program a request's cost sits in when all of them share the machine's cores.
+ */
+export async function cpuDuring<T>(
+  pids: Record<string, number | null>,
+  run: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Record<string, number> }> {
+  const known = Object.entries(pids).filter((e): e is [string, number] => e[1] !== null);
+  const before = known.map(([, pid]) => cpuMsOf(pid));
+  const self = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(self);
+  const cpuMs: Record<string, number> = {};
+  known.forEach(([name, pid], i) => {
+    const [a, b] = [before[i], cpuMsOf(pid)];
+    if (a != null && b != null) cpuMs[name] = b - a;
+  });
+  cpuMs['load generator'] = (used.user + used.system) / 1000;
+  return { result, cpuMs };
 }

@@ -23,7 +23,13 @@ import { Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 import { percentile, recordBenchmark } from '../../scripts/bench-kit.js';
 import { insertBenchLeads } from '../../scripts/bench-leads.js';
-import { closedLoop, freePort, startFrontDoorPrograms } from '../../scripts/bench-processes.js';
+import {
+  closedLoop,
+  cpuDuring,
+  freePort,
+  pidOf,
+  startFrontDoorPrograms,
+} from '../../scripts/bench-processes.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const OPPORTUNITIES = Number(process.env.BENCH_OPPORTUNITIES ?? 20_000);
@@ -97,6 +103,12 @@ try {
     () => programs.runtime.stop(),
     () => programs.api.stop(),
   );
+  const cpuPids = {
+    'tenant-runtime': programs.runtime.pid,
+    'platform-api': programs.api.pid,
+    MariaDB: pidOf('mariadbd', 'mysqld'),
+    Redis: pidOf('redis-server'),
+  };
 
   const pool = new Pool(apiUrl, { connections: 128, pipelining: 1 });
   cleanups.push(() => pool.close());
@@ -246,10 +258,15 @@ try {
   for (const concurrency of [32, 128]) {
     // warm-up, then the measured run; callers spread over the four viewers
     await closedLoop(concurrency, 2, (c) => viaApi(tokens[c % tokens.length]!)());
-    const api = summarise(
-      `platform-api @${concurrency}`,
-      await closedLoop(concurrency, SECONDS, (c) => viaApi(tokens[c % tokens.length]!)()),
+    const measured = await cpuDuring(cpuPids, () =>
+      closedLoop(concurrency, SECONDS, (c) => viaApi(tokens[c % tokens.length]!)()),
     );
+    const api = summarise(`platform-api @${concurrency}`, measured.result);
+    // where a request's CPU goes, all programs sharing this machine's cores
+    const requests = measured.result.latencies.length;
+    figures[`platform-api @${concurrency} CPU ms per request`] = Object.entries(measured.cpuMs)
+      .map(([name, ms]) => `${name} ${round(ms / requests)}`)
+      .join(', ');
     await closedLoop(concurrency, 1, viaRaw);
     const sql = summarise(`raw SQL @${concurrency}`, await closedLoop(concurrency, SECONDS, viaRaw));
     figures[`p95 ratio api/raw @${concurrency}`] = round(api.p95 / sql.p95);
