@@ -93,6 +93,35 @@ describe('from lead to deal', () => {
     await screenshot(page, 'lead-score-1280');
   });
 
+  it('logs a call and a task with a reminder on the lead, and both show on its timeline', async () => {
+    const log = page.getByRole('form', { name: 'Log an activity' });
+    const timeline = page.locator('ol.timeline');
+    await log.getByRole('radio', { name: 'Call' }).click();
+    await log.getByLabel('Outcome').selectOption({ label: 'Left a voicemail' });
+    await log.getByLabel('Minutes').fill('3');
+    await log.getByLabel('Notes').fill('Asked about adding a battery');
+    await log.getByRole('button', { name: 'Log call' }).click();
+    await expect.poll(() => timeline.textContent()).toContain('Call — left a voicemail · 3 min');
+    expect(await timeline.textContent()).toContain('Asked about adding a battery');
+
+    // a task needs a due time: said beside the field, nothing logged
+    await log.getByRole('radio', { name: 'Task' }).click();
+    await log.getByLabel('Task').fill('Send the roof photo checklist');
+    await log.getByRole('button', { name: 'Log task' }).click();
+    await expect.poll(() => log.getByLabel('Due').getAttribute('aria-invalid')).toBe('true');
+    expect(await timeline.textContent()).not.toContain('Send the roof photo checklist');
+
+    const local = (msFromNow: number) => {
+      const d = new Date(Date.now() + msFromNow);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    };
+    await log.getByLabel('Due').fill(local(2 * 86_400_000));
+    await log.getByLabel('Remind me').fill(local(86_400_000));
+    await log.getByRole('button', { name: 'Log task' }).click();
+    await expect.poll(() => timeline.textContent()).toContain('Task: Send the roof photo checklist');
+    await screenshot(page, 'lead-activity-1280');
+  });
+
   it('converts the lead into a customer with an opportunity', async () => {
     await page.getByRole('button', { name: 'Convert' }).click();
     const drawer = page.getByRole('dialog');

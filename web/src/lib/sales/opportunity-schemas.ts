@@ -116,6 +116,6 @@ export const opportunityDetailSchema = z.object({
 });
 export type OpportunityDetail = NonNullable<z.output<typeof opportunityDetailSchema>['opportunity']>;
 
-export const accountActivitySchema = z.object({ timeline });
+export const recordActivitySchema = z.object({ timeline });
 /** The answer of proposalsOfOpportunitiesQuery: p0, p1, … */
 export const proposalsOfOpportunitiesSchema = z.record(z.string(), z.array(proposalSummarySchema));

@@ -96,10 +96,15 @@ export const OPPORTUNITY_QUERY = `
   }
 `;
 
-/** The customer's own timeline (calls, emails, meetings, notes, tasks on the account). */
-export const ACCOUNT_ACTIVITY_QUERY = `
-  query AccountActivity($id: ID!) {
-    timeline(subjectType: ACCOUNT, subjectId: $id, first: 20) {
+/** Logs a call, email, meeting, note or task on a lead, account or opportunity. */
+export const LOG_ACTIVITY_MUTATION = `
+  mutation LogActivity($input: LogActivityInput!) { logActivity(input: $input) { id } }
+`;
+
+/** A lead's or customer's own timeline (calls, emails, meetings, notes, tasks on the record). */
+export const RECORD_ACTIVITY_QUERY = `
+  query RecordActivity($type: ActivitySubjectType!, $id: ID!) {
+    timeline(subjectType: $type, subjectId: $id, first: 20) {
       totalCount
       edges { node { ${ACTIVITY_FIELDS} } }
     }

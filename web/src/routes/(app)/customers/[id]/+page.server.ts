@@ -3,13 +3,13 @@ import { DIRECTORY_QUERY } from '$lib/access/access-documents';
 import { can, leadAbilities } from '$lib/access/permissions';
 import { EMPTY_DIRECTORY, type Directory } from '$lib/leads/directory';
 import {
-  accountActivitySchema,
+  recordActivitySchema,
   proposalsOfOpportunitiesSchema,
   type ProposalSummary,
 } from '$lib/sales/opportunity-schemas';
 import { toCard } from '$lib/sales/pipeline';
 import {
-  ACCOUNT_ACTIVITY_QUERY,
+  RECORD_ACTIVITY_QUERY,
   ACCOUNT_OPPORTUNITIES_QUERY,
   ACCOUNT_QUERY,
   proposalsOfOpportunitiesQuery,
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
   const { permissions } = await event.parent();
   const [data, activity, directory] = await Promise.all([
     serverGraphql(event, ACCOUNT_QUERY, { id }, accountDataSchema),
-    serverGraphql(event, ACCOUNT_ACTIVITY_QUERY, { id }, accountActivitySchema),
+    serverGraphql(event, RECORD_ACTIVITY_QUERY, { type: 'ACCOUNT', id }, recordActivitySchema),
     leadAbilities(permissions).directory
       ? serverGraphql(event, DIRECTORY_QUERY, {}, directoryDataSchema)
       : Promise.resolve<Directory>(EMPTY_DIRECTORY),
@@ -65,5 +65,7 @@ export const load: PageServerLoad = async (event) => {
     activities: activity.timeline.edges.map((e) => e.node),
     activityCount: activity.timeline.totalCount,
     directory,
+    // logging on a record is working it: the update right on it
+    canLog: can(permissions, 'customers', 'update'),
   };
 };

@@ -32,5 +32,7 @@ export const load: PageServerLoad = async (event) => {
     activityCount: data.timeline.totalCount,
     directory,
     canMove: can(permissions, 'opportunities', 'update'),
+    // logging on a record is working it: the update right on it
+    canLog: can(permissions, 'opportunities', 'update'),
   };
 };
