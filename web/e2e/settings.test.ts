@@ -3,6 +3,9 @@
  * key (seen once, works, then revoked and refused), invites a member who accepts through the link and is
  * signed in, and every new screen fits a 320 px phone.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifySignature } from '@solar/tenant-runtime/modules/webhooks/webhook-signature';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -171,6 +174,84 @@ describe('workspace settings', () => {
       .toContain('Off');
   });
 
+  it('an admin adds a webhook; a new lead is posted to it, signed, and the delivery shows as delivered', async () => {
+    const received: { signature: string; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ signature: String(req.headers['solar-signature']), body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/solar`;
+    try {
+      await admin.goto(`${stack.web}/settings/webhooks`);
+      await admin.getByRole('button', { name: 'New webhook' }).click();
+      const drawer = admin.getByRole('dialog');
+      await drawer.getByLabel('Endpoint URL').fill(endpoint);
+      // no events chosen: said, nothing created
+      await drawer.getByRole('button', { name: 'Create webhook' }).click();
+      await expect.poll(() => drawer.getByText('name at least one event').count()).toBe(1);
+      await drawer.getByLabel(/Leads/).check();
+      await drawer.getByRole('button', { name: 'Create webhook' }).click();
+      const shown = admin.getByTestId('webhook-secret');
+      await shown.waitFor();
+      const secret = (await shown.locator('.row code').textContent())!.trim();
+
+      const leadId = await admin.evaluate(async () => {
+        const res = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: 'mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id } } }',
+            variables: { i: { firstName: 'Hook', lastName: 'Probe', source: 'PARTNER' } },
+          }),
+        });
+        return ((await res.json()) as { data: { createLead: { lead: { id: string } } } }).data.createLead.lead
+          .id;
+      });
+      await expect
+        .poll(() => received.find((r) => r.body.includes(leadId)), { timeout: 20_000 })
+        .toBeTruthy();
+      const delivery = received.find((r) => r.body.includes(leadId))!;
+      expect(verifySignature(secret, delivery.body, delivery.signature)).toBe(true);
+      expect(JSON.parse(delivery.body)).toMatchObject({
+        type: 'lead.created',
+        data: { type: 'Lead', id: leadId },
+      });
+
+      await expect
+        .poll(
+          async () => {
+            await admin.reload();
+            return admin.getByRole('region', { name: `Webhook ${endpoint}` }).textContent();
+          },
+          { timeout: 20_000 },
+        )
+        .toContain('Delivered (204)');
+      await screenshot(admin, 'settings-webhooks-1280');
+
+      await admin.evaluate(async (id) => {
+        await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: 'mutation($id: ID!) { deleteLead(id: $id) { deletedId } }',
+            variables: { id },
+          }),
+        });
+      }, leadId);
+      const hook = admin.getByRole('region', { name: `Webhook ${endpoint}` });
+      await hook.getByRole('button', { name: 'Delete' }).click();
+      await hook.getByRole('button', { name: 'Delete webhook' }).click();
+      await expect.poll(() => admin.getByRole('region', { name: `Webhook ${endpoint}` }).count()).toBe(0);
+    } finally {
+      receiver.close();
+    }
+  });
+
   it('an admin invites a member; the invitee accepts through the one-time link and is signed in', async () => {
     const email = `invitee.${Date.now()}@acme.example`;
     await admin.goto(`${stack.web}/settings/invitations`);
@@ -280,6 +361,7 @@ describe('workspace settings', () => {
       '/settings/invitations',
       '/settings/security',
       '/settings/lead-forms',
+      '/settings/webhooks',
       '/account',
       '/sign-in/two-factor',
     ]) {
