@@ -122,6 +122,40 @@ describe('from lead to deal', () => {
     await screenshot(page, 'lead-activity-1280');
   });
 
+  it('ticks a task due today off on the dashboard, and it stays done', async () => {
+    await page.evaluate(async (id) => {
+      await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation($i: LogActivityInput!) { logActivity(input: $i) { id } }',
+          variables: {
+            i: {
+              kind: 'TASK',
+              subjectType: 'LEAD',
+              subjectId: id,
+              title: 'Confirm the site survey slot',
+              dueAt: new Date(Date.now() - 60_000).toISOString(),
+            },
+          },
+        }),
+      });
+    }, leadId);
+    await page.goto(`${stack.web}/`);
+    const tick = page.getByRole('checkbox', { name: 'Mark “Confirm the site survey slot” done' });
+    await tick.waitFor();
+    await tick.click();
+    await expect.poll(() => tick.count()).toBe(0);
+    await page.reload();
+    // the card has loaded (its count shows) and the task is not on it
+    await expect.poll(() => page.getByRole('heading', { name: /^My tasks \(/ }).count()).toBe(1);
+    expect(await tick.count()).toBe(0);
+    await page.goto(`${stack.web}/leads/${leadId}`);
+    await expect
+      .poll(() => page.locator('ol.timeline').textContent())
+      .toContain('Task done: Confirm the site survey slot');
+  });
+
   it('converts the lead into a customer with an opportunity', async () => {
     await page.getByRole('button', { name: 'Convert' }).click();
     const drawer = page.getByRole('dialog');
