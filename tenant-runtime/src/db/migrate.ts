@@ -16,6 +16,7 @@ import { leadsScopeWalk } from '../../migrations/20261201_070_leads_scope_walk.j
 import { webhooksInitial } from '../../migrations/20261201_080_webhooks.js';
 import { leadForms } from '../../migrations/20261201_085_lead_forms.js';
 import { taskReminders } from '../../migrations/20261201_090_task_reminders.js';
+import { outboxChanges } from '../../migrations/20261201_095_outbox_changes.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
 export const tenantMigrations: readonly Migration[] = [
@@ -34,6 +35,7 @@ export const tenantMigrations: readonly Migration[] = [
   webhooksInitial,
   leadForms,
   taskReminders,
+  outboxChanges,
 ];
 
 /** knex's record of applied migrations, in every tenant schema */

@@ -17,6 +17,43 @@ import { isScoped, type ScopedTableSpec, type TableSpec } from './table.js';
 export type Row = Record<string, unknown>;
 type Where = (qb: Knex.QueryBuilder) => void;
 
+/** What writes did to one row: the changed fields before and after (created: before null; deleted: after null). */
+export interface RowChange {
+  before: Row | null;
+  after: Row | null;
+}
+/** The changes a transaction's writes made, by row id, until recordEvent takes them for the audit log. */
+type Journal = Map<string, RowChange>;
+
+/** Adds `change` to what is already noted for the row: the earliest before, the latest after. */
+function note(journal: Journal, id: string, change: RowChange): void {
+  const prev = journal.get(id);
+  journal.set(
+    id,
+    !prev
+      ? change
+      : {
+          before: prev.before === null ? null : { ...change.before, ...prev.before },
+          after: change.after === null ? null : { ...prev.after, ...change.after },
+        },
+  );
+}
+
+/** A row's values as they can be recorded: SQL expressions (knex Raw, e.g. a counter + 1) are left out. */
+const recordable = (row: Row): Row =>
+  Object.fromEntries(
+    Object.entries(row).filter(
+      ([, v]) => !(v && typeof v === 'object' && typeof (v as { toSQL?: unknown }).toSQL === 'function'),
+    ),
+  );
+
+/** Columns every write touches; their change tells an auditor nothing. */
+const UNAUDITED = new Set(['updated_at']);
+const same = (a: unknown, b: unknown) =>
+  a instanceof Date && b instanceof Date
+    ? a.getTime() === b.getTime()
+    : JSON.stringify(a) === JSON.stringify(b);
+
 export interface Page<R> {
   rows: R[];
   hasNextPage: boolean;
@@ -66,6 +103,11 @@ export interface DataAccess {
   unscoped(tableName: string): Knex.QueryBuilder;
   /** Runs `fn` in one transaction; the DataAccess it receives is bound to it. */
   transaction<T>(fn: (data: DataAccess, trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /**
+   * What this transaction's writes did to the row `id` (see RowChange), handed over once: recordEvent
+   * stores it with the event, for the audit log's before and after.
+   */
+  takeChanges(id: string): RowChange | undefined;
 }
 
 export interface DataAccessOptions {
@@ -77,6 +119,10 @@ export interface DataAccessOptions {
   scopedTables?: readonly string[];
 }
 
+interface BindOptions extends DataAccessOptions {
+  journal?: Journal;
+}
+
 export function createDataAccess(options: DataAccessOptions): DataAccess {
   return bind(options).data;
 }
@@ -84,12 +130,24 @@ export function createDataAccess(options: DataAccessOptions): DataAccess {
 /** The layer bound to one connection (the pool, or a transaction), with its internal helpers. */
 interface Bound {
   data: DataAccess;
+  journal: Journal;
   select(table: TableSpec, action?: Action): Knex.QueryBuilder;
   loadForWrite(table: ScopedTableSpec, id: string, action: Action): Promise<[Row, Scope]>;
 }
 
-function bind(options: DataAccessOptions): Bound {
+function bind(options: BindOptions): Bound {
   const { db, actor } = options;
+  const journal: Journal = options.journal ?? new Map();
+  /**
+   * Runs `fn` in a new transaction with its own journal; what it noted and did not hand to an event joins
+   * this binding's journal on commit, and is dropped with a rollback.
+   */
+  const transact = async <T>(fn: (trx: Knex.Transaction, own: Journal) => Promise<T>): Promise<T> => {
+    const own: Journal = new Map();
+    const result = await db.transaction((trx) => fn(trx, own));
+    for (const [id, change] of own) note(journal, id, change);
+    return result;
+  };
   const me = actor.memberId;
   const scopedNames = new Set(options.scopedTables ?? []);
 
@@ -127,7 +185,7 @@ function bind(options: DataAccessOptions): Bound {
 
   /** Runs `fn` in a transaction (the current one, if this binding is already inside one). */
   const inTransaction = <T>(fn: (tx: Bound) => Promise<T>): Promise<T> =>
-    db.isTransaction ? fn(bound) : db.transaction((trx) => fn(bind({ ...options, db: trx })));
+    db.isTransaction ? fn(bound) : transact((trx, own) => fn(bind({ ...options, db: trx, journal: own })));
 
   const data: DataAccess = {
     tenantId: options.tenantId,
@@ -216,6 +274,8 @@ function bind(options: DataAccessOptions): Bound {
         await checkOwner(table, undefined, row, scope);
       }
       await db(table.name).queryContext(scopedQueryContext).insert(row);
+      if (isScoped(table) && typeof row['id'] === 'string')
+        note(journal, row['id'], { before: null, after: recordable(row) });
     },
     async update(table, id, patch, action = 'update') {
       writable();
@@ -226,7 +286,18 @@ function bind(options: DataAccessOptions): Bound {
         if (!rowWritable(after, table, scope, me)) throw new OutOfScope('That unit is outside your scope');
         await checkOwner(table, before, after, scope);
         await tx.select(table, action).where(`${table.name}.id`, id).update(patch);
-        return (await tx.select(table).where(`${table.name}.id`, id).first()) as Row;
+        // undefined when the change took the row out of the caller's sight (assigned away)
+        const stored = (await tx.select(table).where(`${table.name}.id`, id).first()) as Row;
+        const now = recordable(stored ?? after);
+        const changed = Object.keys(patch).filter(
+          (k) => !UNAUDITED.has(k) && k in now && !same(before[k], now[k]),
+        );
+        if (changed.length)
+          note(tx.journal, id, {
+            before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+            after: Object.fromEntries(changed.map((k) => [k, now[k]])),
+          });
+        return stored;
       });
     },
     async delete(table, id) {
@@ -235,6 +306,7 @@ function bind(options: DataAccessOptions): Bound {
       return inTransaction(async (tx) => {
         const [before] = await tx.loadForWrite(table, id, 'delete');
         await tx.select(table, 'delete').where(`${table.name}.id`, id).delete();
+        note(tx.journal, id, { before, after: null });
         return before;
       });
     },
@@ -245,10 +317,15 @@ function bind(options: DataAccessOptions): Bound {
     async transaction(fn) {
       writable();
       if (db.isTransaction) return fn(data, db as Knex.Transaction);
-      return db.transaction((trx) => fn(bind({ ...options, db: trx }).data, trx));
+      return transact((trx, own) => fn(bind({ ...options, db: trx, journal: own }).data, trx));
+    },
+    takeChanges(id) {
+      const change = journal.get(id);
+      journal.delete(id);
+      return change;
     },
   };
 
-  const bound: Bound = { data, select, loadForWrite };
+  const bound: Bound = { data, select, loadForWrite, journal };
   return bound;
 }

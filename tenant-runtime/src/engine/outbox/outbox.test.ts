@@ -315,6 +315,38 @@ describe('the worker program', () => {
       { timeout: 10_000 },
     );
     expect(await tenant.db('audit_log').where({ action: 'lead.created', entity_id: leadId })).toHaveLength(1);
+
+    // an admin reads who changed what: the changed fields before and after, the actor and the request
+    const updated = await rt.graphql(
+      token,
+      `mutation($id: ID!, $input: UpdateLeadInput!) { updateLead(id: $id, input: $input) { lead { id } } }`,
+      { id: leadId, input: { city: 'Mesa' } },
+    );
+    expect(updated.body.errors).toBeUndefined();
+    const history = async () =>
+      (
+        await rt.graphql(
+          token,
+          `query($id: String!) { accessAuditLog(entityType: "Lead", entityId: $id) { action actorId before after requestId } }`,
+          { id: leadId },
+        )
+      ).body.data.accessAuditLog as Array<{
+        action: string;
+        actorId: string | null;
+        before: string | null;
+        after: string | null;
+        requestId: string | null;
+      }>;
+    await vi.waitFor(async () => expect((await history()).map((e) => e.action)).toContain('lead.updated'), {
+      timeout: 10_000,
+    });
+    const [change, creation] = await history();
+    expect(change).toMatchObject({ action: 'lead.updated', actorId: expect.any(String) });
+    expect(JSON.parse(change!.before!)).toEqual({ city: null });
+    expect(JSON.parse(change!.after!)).toEqual({ city: 'Mesa' });
+    expect(change!.requestId).toBeTruthy();
+    expect(creation!.before).toBeNull();
+    expect(JSON.parse(creation!.after!)).toMatchObject({ first_name: 'Sam', email: 'sam@example.com' });
     await vi.waitFor(() =>
       expect(published).toContainEqual({
         channel: `${channelPrefix}${tenant.id}`,

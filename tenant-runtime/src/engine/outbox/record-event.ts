@@ -14,18 +14,21 @@ export interface EventOrigin {
  * Returns the event id. (Only the outbox is touched: system jobs pass `{ unscoped: (t) => trx(t) }`.)
  */
 export async function recordEvent(
-  data: Pick<DataAccess, 'unscoped'>,
+  data: Pick<DataAccess, 'unscoped'> & Partial<Pick<DataAccess, 'takeChanges'>>,
   origin: EventOrigin,
   event: DomainEventInput,
 ): Promise<string> {
   const e = domainEventSchema.parse(event);
   const id = uuidv7();
+  // what the transaction's writes did to the record: the audit log's before and after
+  const changes = data.takeChanges?.(e.entityId);
   await data.unscoped('outbox').insert({
     id,
     type: e.type,
     entity_type: e.entityType,
     entity_id: e.entityId,
     payload: JSON.stringify(e.payload),
+    changes: changes ? JSON.stringify(changes) : null,
     actor_id: origin.actorId,
     request_id: origin.requestId,
   });

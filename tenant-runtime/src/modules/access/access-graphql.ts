@@ -111,7 +111,7 @@ const typeDefs = /* GraphQL */ `
     role: Role
   }
 
-  "One recorded access change."
+  "One recorded change: to access, or to a record."
   type AuditEntry {
     "Sequence number."
     id: ID!
@@ -119,13 +119,13 @@ const typeDefs = /* GraphQL */ `
     actorId: ID
     "What happened, e.g. role.granted."
     action: String!
-    "Kind of thing changed: member, role, org_unit."
+    "Kind of thing changed: member, role, org_unit, or a record type such as Lead."
     entityType: String!
     "Id of the thing changed."
     entityId: String!
-    "State before, as JSON."
+    "State before, as JSON (for records: the changed fields; null when it was created)."
     before: String
-    "State after, as JSON."
+    "State after, as JSON (for records: the changed fields; null when it was deleted)."
     after: String
     "Request that made the change."
     requestId: String
@@ -209,12 +209,14 @@ const typeDefs = /* GraphQL */ `
     roles: [Role!]!
     "The whole org tree, parents before children (needs access:read)."
     orgUnits: [OrgUnit!]!
-    "Recent access changes, newest first (needs access:manage:all)."
+    "Recent changes, newest first: access (members, roles, org units) and records (leads, deals…, with the changed fields before and after). Needs access:manage:all."
     accessAuditLog(
       "How many, 1 to 200."
       first: Int = 50
-      "Only changes to this kind of thing."
+      "Only changes to this kind of thing, e.g. role or Lead."
       entityType: String
+      "Only changes to this one thing (its id): a record's history."
+      entityId: String
     ): [AuditEntry!]!
   }
 
@@ -288,9 +290,9 @@ export const accessGraphQL: GraphQLModule = {
       orgUnits: (_: unknown, __: unknown, { requestContext: rc }: Ctx) => access.listOrgUnits(rc),
       accessAuditLog: (
         _: unknown,
-        a: { first: number; entityType?: string | null },
+        a: { first: number; entityType?: string | null; entityId?: string | null },
         { requestContext: rc }: Ctx,
-      ) => access.auditLog(rc, a.first, a.entityType),
+      ) => access.auditLog(rc, a.first, a.entityType, a.entityId),
     },
     Mutation: {
       setMemberStatus: (_: unknown, a: { id: string; status: unknown }, { requestContext: rc }: Ctx) =>

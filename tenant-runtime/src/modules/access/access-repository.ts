@@ -60,9 +60,10 @@ export function accessRepository(db: Tables) {
         .first()) as { n: number | string };
       return Number(r.n);
     },
-    async auditLog(first: number, entityType?: string | null): Promise<Row[]> {
+    async auditLog(first: number, entityType?: string | null, entityId?: string | null): Promise<Row[]> {
       const q = db('audit_log').orderBy('id', 'desc').limit(first);
       if (entityType) q.where({ entity_type: entityType });
+      if (entityId) q.where({ entity_id: entityId });
       return (await q) as Row[];
     },
   };

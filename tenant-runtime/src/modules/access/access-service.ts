@@ -126,10 +126,15 @@ export const orgUnit = (rc: RequestContext, id: string) => repoOf(rc).orgUnit(id
 export const role = (rc: RequestContext, id: string) => repoOf(rc).role(id);
 export const member = (rc: RequestContext, id: string) => repoOf(rc).member(id);
 
-export async function auditLog(rc: RequestContext, first: number, entityType?: string | null) {
+export async function auditLog(
+  rc: RequestContext,
+  first: number,
+  entityType?: string | null,
+  entityId?: string | null,
+) {
   requireManage(rc);
   const n = parse(zod.number().int().min(1).max(200, 'At most 200'), first, ['first']);
-  return (await repoOf(rc).auditLog(n, entityType)).map((r) => ({
+  return (await repoOf(rc).auditLog(n, entityType, entityId)).map((r) => ({
     id: String(r['id']),
     actorId: (r['actor_id'] as string | null) ?? null,
     action: String(r['action']),

@@ -7,7 +7,19 @@ import type { PageServerLoad } from './$types';
 const STEP = 50;
 /** The API answers at most 200 entries and has no cursor yet: pages grow by 50 up to that. */
 const MAX = 200;
-const TYPES = ['member', 'role', 'org_unit'] as const;
+/** access changes, then the records whose every change is logged with the fields before and after */
+const TYPES = [
+  'member',
+  'role',
+  'org_unit',
+  'Lead',
+  'Account',
+  'Contact',
+  'Site',
+  'Opportunity',
+  'Proposal',
+  'Activity',
+] as const;
 
 export const load: PageServerLoad = async (event) => {
   const { canManage } = await event.parent();
