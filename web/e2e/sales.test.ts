@@ -156,6 +156,20 @@ describe('from lead to deal', () => {
       .toContain('Task done: Confirm the site survey slot');
   });
 
+  it('shows an administrator the lead’s history: who assigned it to whom, and when', async () => {
+    const history = page.getByRole('region', { name: 'History' });
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return (await history.count()) ? history.textContent() : '';
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/assigned[\s\S]*Owner[^→]*→\s*Priya Patel/);
+    expect(await history.textContent()).toContain('created');
+  });
+
   it('converts the lead into a customer with an opportunity', async () => {
     await page.getByRole('button', { name: 'Convert' }).click();
     const drawer = page.getByRole('dialog');

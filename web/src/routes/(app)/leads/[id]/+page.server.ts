@@ -4,7 +4,8 @@ import { serverGraphql } from '$lib/server/graphql';
 import { leadDataSchema } from '$lib/server/lead-schemas';
 import { LEAD_INSIGHTS_QUERY } from '$lib/leads/lead-insight-documents';
 import { leadInsightsSchema } from '$lib/server/lead-insight-schemas';
-import { can } from '$lib/access/permissions';
+import { can, canAll } from '$lib/access/permissions';
+import { RECORD_HISTORY_QUERY, recordHistorySchema } from '$lib/audit/record-history';
 import { recordActivitySchema } from '$lib/sales/opportunity-schemas';
 import { RECORD_ACTIVITY_QUERY } from '$lib/sales/sales-documents';
 import type { PageServerLoad } from './$types';
@@ -26,11 +27,17 @@ export const load: PageServerLoad = async (event) => {
     event.parent(),
   ]);
   const lead = data.lead ?? notFound();
+  // the audit log is for administrators (access:manage:all), as the API says
+  const history = canAll(permissions, 'access', 'manage')
+    ? (await serverGraphql(event, RECORD_HISTORY_QUERY, { type: 'Lead', id }, recordHistorySchema))
+        .accessAuditLog
+    : null;
   return {
     lead,
     insights: insights.lead ?? notFound(),
     activities: activity?.timeline.edges.map((e) => e.node) ?? [],
     activityCount: activity?.timeline.totalCount ?? 0,
+    history,
     // converting creates an account and an opportunity, so it needs both rights besides updating the lead
     canConvert: can(permissions, 'customers', 'create') && can(permissions, 'opportunities', 'create'),
   };
