@@ -18,6 +18,19 @@ export const baseConfigSchema = z.object({
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
+/** Outgoing mail, for every program that mails (platform-api: invitations; the runtime's worker: reminders). */
+export const mailConfigFields = {
+  /** e.g. smtps://user:pass@mail:465; unset: mail is not sent, only logged */
+  SMTP_URL: z.url().optional(),
+  /** From address of outgoing mail. */
+  MAIL_FROM: z.string().min(3).max(254).default('Solar CRM <no-reply@solarcrm.localhost>'),
+  /** The web app's address for a tenant, `{slug}` for its slug (links in mail), e.g. http://{slug}.localhost:5173. */
+  TENANT_WEB_URL: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || URL.canParse(v.replaceAll('{slug}', 'x')), { message: 'must be a URL' }),
+};
+
 export class ConfigError extends Error {
   constructor(public readonly issues: string[]) {
     super(`invalid configuration:\n  ${issues.join('\n  ')}`);

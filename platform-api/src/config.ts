@@ -1,4 +1,4 @@
-import { baseConfigSchema, loadConfig } from '@solar/common';
+import { baseConfigSchema, loadConfig, mailConfigFields } from '@solar/common';
 import { z } from 'zod';
 
 /** "true"/"false"/"1"/"0" from the environment; z.coerce.boolean would read "false" as true. */
@@ -173,18 +173,11 @@ export const platformConfigSchema = baseConfigSchema
     TENANT_ROLES_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     /** Lifetime of OAuth2 client-credentials access tokens. */
     OAUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
-    /** Outgoing mail (invitations), e.g. smtp://user:pass@mail:587; unset: mail is not sent, only logged. */
-    SMTP_URL: z.url().optional(),
-    /** From address of outgoing mail. */
-    MAIL_FROM: z.string().min(3).max(254).default('Solar CRM <no-reply@solarcrm.localhost>'),
     /**
-     * The web app's base URL for a tenant, with `{slug}` standing for its slug (links in invitation mails),
-     * e.g. http://{slug}.localhost:5173; empty: https://<slug>.<BASE_DOMAIN> (http when COOKIE_SECURE is off).
+     * Invitation mail: SMTP_URL, MAIL_FROM, and TENANT_WEB_URL for its links (empty: https://<slug>.<BASE_DOMAIN>,
+     * http when COOKIE_SECURE is off).
      */
-    TENANT_WEB_URL: z
-      .string()
-      .default('')
-      .refine((v) => v === '' || URL.canParse(v.replaceAll('{slug}', 'x')), { message: 'must be a URL' }),
+    ...mailConfigFields,
     /** How long an invitation link stays valid. */
     INVITATION_TTL_HOURS: z.coerce
       .number()

@@ -1,4 +1,4 @@
-import { baseConfigSchema, loadConfig } from '@solar/common';
+import { baseConfigSchema, loadConfig, mailConfigFields } from '@solar/common';
 import { z } from 'zod';
 import { pvwattsConfigSchema } from './modules/proposals/production-estimate.js';
 
@@ -71,14 +71,8 @@ export const workerConfigSchema = baseConfigSchema
       .string()
       .regex(/^[A-Za-z0-9_-]+$/)
       .default('reminders'),
-    /** Outgoing mail (task reminders), e.g. smtps://user:pass@mail:465; unset: nothing is mailed, only logged. */
-    SMTP_URL: z.url().optional(),
-    MAIL_FROM: z.string().min(3).max(254).default('Solar CRM <no-reply@solarcrm.localhost>'),
-    /** The web app's address for a tenant, `{slug}` for its slug, for links in mail; empty: no link. */
-    TENANT_WEB_URL: z
-      .string()
-      .default('')
-      .refine((v) => v === '' || URL.canParse(v.replaceAll('{slug}', 'x')), { message: 'must be a URL' }),
+    /** Task-reminder mail: SMTP_URL, MAIL_FROM, and TENANT_WEB_URL for its links (empty: no link). */
+    ...mailConfigFields,
   })
   .refine((c) => c.MODE === 'pooled' || c.TENANT_ID !== undefined, {
     message: 'TENANT_ID is required when MODE=dedicated',

@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { startTestSmtp, type CapturedMail, type TestSmtp } from '@solar/common/testing/smtp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphqlText } from '../tenant-roles/roles-fixture.js';
 import { startFakeRuntime, type FakeRuntime } from '../testing/fake-runtime.js';
@@ -15,33 +14,21 @@ const NEW_PASSWORD = 'lantern quartz meadow 47';
 const json = { 'content-type': 'application/json' };
 let h: Harness;
 let runtime: FakeRuntime;
-let smtp: SMTPServer;
+let smtp: TestSmtp;
 let acme: TestTenant;
 let bolt: TestTenant;
 let adaId: string;
 let ada: string;
 let sam: string;
-const mails: Array<{ to: string; raw: string }> = [];
+let mails: CapturedMail[] = [];
 const members = new Map<string, { name?: string; email?: string; roles: string[] }>();
 const admins = new Set<string>();
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startTestSmtp();
+  mails = smtp.mails;
   h = await startHarness({
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    SMTP_URL: smtp.url,
     MAIL_FROM: 'Solar CRM <no-reply@solar.test>',
     TENANT_WEB_URL: 'https://{slug}.crm.test',
   });
@@ -84,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.close();
   await h?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(resolve) : resolve()));
+  await smtp?.close();
 });
 beforeEach(() => {
   mails.length = 0;

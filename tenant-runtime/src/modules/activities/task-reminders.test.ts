@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { createLogger } from '@solar/common';
-import { SMTPServer } from 'smtp-server';
+import { startTestSmtp, type TestSmtp } from '@solar/common/testing/smtp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadWorkerConfig } from '../../config.js';
 import { startTestRuntime, type TestRuntime } from '../../testing/test-runtime.js';
@@ -19,11 +18,10 @@ const run = randomBytes(5).toString('hex');
 let rt: TestRuntime;
 let org: SalesOrg;
 let worker: BuiltWorker;
-let smtp: SMTPServer;
-const mails: Array<{ to: string; raw: string }> = [];
+let smtp: TestSmtp;
 
 const emailOf = (who: Who) => `${who}@sunny-installs.test`;
-const mailsTo = (who: Who) => mails.filter((m) => m.to === emailOf(who));
+const mailsTo = (who: Who) => smtp.mails.filter((m) => m.to === emailOf(who));
 /** the mail's text part, quoted-printable soft breaks undone */
 const textOf = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
 /** the Subject header, unfolded and its RFC 2047 encoded words decoded */
@@ -40,19 +38,7 @@ function subjectOf(raw: string): string {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtp = await startTestSmtp();
 
   rt = await startTestRuntime();
   org = await buildSalesOrg(rt);
@@ -71,7 +57,7 @@ beforeAll(async () => {
     OUTBOX_QUEUE_PREFIX: `test:${run}:bull`,
     OUTBOX_POLL_MS: '100',
     TENANT_REGISTRY_TTL_MS: '0',
-    SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+    SMTP_URL: smtp.url,
     MAIL_FROM: 'Solar CRM <no-reply@solar.test>',
     TENANT_WEB_URL: 'https://{slug}.crm.test',
   });
@@ -85,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.close();
   await rt?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(resolve) : resolve()));
+  await smtp?.close();
 });
 
 async function lead(who: Who, firstName: string): Promise<string> {
