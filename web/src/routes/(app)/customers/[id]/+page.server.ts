@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { DIRECTORY_QUERY } from '$lib/access/access-documents';
 import { can, leadAbilities } from '$lib/access/permissions';
+import { recordHistory } from '$lib/audit/record-history.server';
 import { EMPTY_DIRECTORY, type Directory } from '$lib/leads/directory';
 import {
   recordActivitySchema,
@@ -30,12 +31,13 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   if (!/^[0-9a-fA-F-]{8,64}$/.test(id)) notFound();
   const { permissions } = await event.parent();
-  const [data, activity, directory] = await Promise.all([
+  const [data, activity, directory, history] = await Promise.all([
     serverGraphql(event, ACCOUNT_QUERY, { id }, accountDataSchema),
     serverGraphql(event, RECORD_ACTIVITY_QUERY, { type: 'ACCOUNT', id }, recordActivitySchema),
     leadAbilities(permissions).directory
       ? serverGraphql(event, DIRECTORY_QUERY, {}, directoryDataSchema)
       : Promise.resolve<Directory>(EMPTY_DIRECTORY),
+    recordHistory(event, permissions, 'Account', id),
   ]);
   const account = data.account ?? notFound();
   // staff who may see customers but not deals (field techs) get the account alone
@@ -67,5 +69,6 @@ export const load: PageServerLoad = async (event) => {
     directory,
     // logging on a record is working it: the update right on it
     canLog: can(permissions, 'customers', 'update'),
+    history,
   };
 };

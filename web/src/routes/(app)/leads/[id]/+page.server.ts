@@ -4,8 +4,8 @@ import { serverGraphql } from '$lib/server/graphql';
 import { leadDataSchema } from '$lib/server/lead-schemas';
 import { LEAD_INSIGHTS_QUERY } from '$lib/leads/lead-insight-documents';
 import { leadInsightsSchema } from '$lib/server/lead-insight-schemas';
-import { can, canAll } from '$lib/access/permissions';
-import { RECORD_HISTORY_QUERY, recordHistorySchema } from '$lib/audit/record-history';
+import { can } from '$lib/access/permissions';
+import { recordHistory } from '$lib/audit/record-history.server';
 import { recordActivitySchema } from '$lib/sales/opportunity-schemas';
 import { RECORD_ACTIVITY_QUERY } from '$lib/sales/sales-documents';
 import type { PageServerLoad } from './$types';
@@ -18,20 +18,17 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   // ids are UUIDs; anything else cannot be a lead, so skip the round trip
   if (!/^[0-9a-fA-F-]{8,64}$/.test(id)) notFound();
-  const [data, insights, activity, { permissions }] = await Promise.all([
+  const parent = event.parent();
+  const [data, insights, activity, { permissions }, history] = await Promise.all([
     serverGraphql(event, LEAD_QUERY, { id }, leadDataSchema),
     serverGraphql(event, LEAD_INSIGHTS_QUERY, { id }, leadInsightsSchema),
     // a hidden lead's timeline is NOT_FOUND too (the page's own 404 follows from the lead); a timeline that
     // fails otherwise leaves the rest of the page standing
     serverGraphql(event, RECORD_ACTIVITY_QUERY, { type: 'LEAD', id }, recordActivitySchema).catch(() => null),
-    event.parent(),
+    parent,
+    parent.then(({ permissions }) => recordHistory(event, permissions, 'Lead', id)),
   ]);
   const lead = data.lead ?? notFound();
-  // the audit log is for administrators (access:manage:all), as the API says
-  const history = canAll(permissions, 'access', 'manage')
-    ? (await serverGraphql(event, RECORD_HISTORY_QUERY, { type: 'Lead', id }, recordHistorySchema))
-        .accessAuditLog
-    : null;
   return {
     lead,
     insights: insights.lead ?? notFound(),

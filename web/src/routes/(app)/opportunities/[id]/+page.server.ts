@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { DIRECTORY_QUERY } from '$lib/access/access-documents';
 import { can, leadAbilities } from '$lib/access/permissions';
+import { recordHistory } from '$lib/audit/record-history.server';
 import { EMPTY_DIRECTORY, type Directory } from '$lib/leads/directory';
 import { opportunityDetailSchema } from '$lib/sales/opportunity-schemas';
 import { OPPORTUNITY_QUERY } from '$lib/sales/sales-documents';
@@ -17,11 +18,12 @@ export const load: PageServerLoad = async (event) => {
   // ids are UUIDs; anything else cannot be an opportunity, so skip the round trip
   if (!/^[0-9a-fA-F-]{8,64}$/.test(id)) notFound();
   const { permissions } = await event.parent();
-  const [data, directory] = await Promise.all([
+  const [data, directory, history] = await Promise.all([
     serverGraphql(event, OPPORTUNITY_QUERY, { id }, opportunityDetailSchema),
     leadAbilities(permissions).directory
       ? serverGraphql(event, DIRECTORY_QUERY, {}, directoryDataSchema)
       : Promise.resolve<Directory>(EMPTY_DIRECTORY),
+    recordHistory(event, permissions, 'Opportunity', id),
   ]);
   const opportunity = data.opportunity ?? notFound();
   return {
@@ -34,5 +36,6 @@ export const load: PageServerLoad = async (event) => {
     canMove: can(permissions, 'opportunities', 'update'),
     // logging on a record is working it: the update right on it
     canLog: can(permissions, 'opportunities', 'update'),
+    history,
   };
 };
