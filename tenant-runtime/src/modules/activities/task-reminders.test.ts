@@ -6,6 +6,8 @@ import { loadWorkerConfig } from '../../config.js';
 import { startTestRuntime, type TestRuntime } from '../../testing/test-runtime.js';
 import { buildWorker, type BuiltWorker } from '../../worker/build-worker.js';
 import { buildSalesOrg, PEOPLE, type SalesOrg, type Who } from '../leads/lead-test-org.js';
+import { toStoredEvent } from '../../engine/outbox/outbox-relay.js';
+import { reminderScheduler } from './task-reminders.js';
 
 /*
  * Task reminders end to end with real parts: the runtime's GraphQL, the outbox worker (relay → consumer →
@@ -125,6 +127,20 @@ describe('task reminders', () => {
     expect(await reminderEvents(id)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(mailsTo('rep1')).toHaveLength(1);
+  });
+
+  it('are scheduled once for a redelivered event', async () => {
+    const id = await task('rep1', await lead('rep1', 'Ngozi'), 'Book the electrician', 3_600_000);
+    const row = await org.tenant.db('outbox').where({ entity_id: id, type: 'activity.logged' }).first();
+    const event = toStoredEvent(org.tenant.id, row);
+    const scheduler = reminderScheduler(worker.reminderQueue);
+    const ctx = { db: org.tenant.db, logger: createLogger('reminders-test', 'silent') };
+    await scheduler.handle(event, ctx);
+    await scheduler.handle(event, ctx);
+    await vi.waitFor(async () => {
+      const delayed = (await worker.reminderQueue.getDelayed()).filter((j) => j.data.activityId === id);
+      expect(delayed).toHaveLength(1);
+    });
   });
 
   it('follow a moved reminder to its new time, and stay quiet for a task done before it', async () => {

@@ -9,7 +9,8 @@ import type { SubjectType } from './activity-schema.js';
 
 /*
  * Task reminders. A task logged, changed or reopened with a reminder time gets a delayed job for that moment
- * (the outbox consumer below; job id = tenant, task and time, so redelivered events schedule it once). When
+ * (the outbox consumer below; job id = tenant, task, time and event, so a redelivered event schedules nothing
+ * more). When
  * it comes due the worker checks the task is still open, still reminds at that time and has not reminded
  * yet; then, in one transaction, marks it sent and records `activity.reminder_due` (webhooks, realtime,
  * audit see it), and mails the assignee. A reminder moved later is a new job; the old one finds the time
@@ -73,7 +74,10 @@ export function reminderScheduler(queue: ReminderQueue): EventConsumer {
       await queue.add(
         'remind',
         { tenantId: event.tenantId, activityId: row.id, remindAt: row.reminder_at.toISOString() },
-        { jobId: `${event.tenantId}:${row.id}:${at}`, delay: Math.max(0, at - Date.now()) },
+        // one job per event: a redelivered event adds nothing, while a reminder moved away and back gets a
+        // new job even when the job of its first time has already run (the task row decides who fires)
+        // (BullMQ refuses ":" in custom ids)
+        { jobId: `${event.tenantId}.${row.id}.${at}.${event.id}`, delay: Math.max(0, at - Date.now()) },
       );
     },
   };
