@@ -170,6 +170,25 @@ describe('from lead to deal', () => {
     expect(await history.textContent()).toContain('created');
   });
 
+  it('finds the lead from the top bar: "/" to search, arrows and Enter to open', async () => {
+    await page.goto(`${stack.web}/pipeline`);
+    const box = page.getByRole('combobox', { name: 'Search leads, customers and deals' });
+    // "/" works once the page is live (hydrated): pressed until it lands
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('/');
+        return box.evaluate((el) => el === document.activeElement);
+      })
+      .toBe(true);
+    await box.fill('');
+    await box.pressSequentially(LEAD.last, { delay: 20 });
+    const results = page.getByRole('listbox', { name: 'Search results' });
+    await expect.poll(() => results.textContent()).toContain(`${LEAD.first} ${LEAD.last}`);
+    await screenshot(page, 'global-search-1280');
+    await box.press('Enter');
+    await page.waitForURL(new RegExp(`/leads/${leadId}$`));
+  });
+
   it('converts the lead into a customer with an opportunity', async () => {
     await page.getByRole('button', { name: 'Convert' }).click();
     const drawer = page.getByRole('dialog');
