@@ -164,7 +164,8 @@ describe('from lead to deal', () => {
           await page.reload();
           return (await history.count()) ? history.textContent() : '';
         },
-        { timeout: 20_000 },
+        // a page load a second: a person reloading, not a load test (rate limits apply)
+        { timeout: 20_000, interval: 1_000 },
       )
       .toMatch(/assigned[\s\S]*Owner[^→]*→\s*Priya Patel/);
     expect(await history.textContent()).toContain('created');

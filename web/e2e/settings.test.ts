@@ -228,7 +228,8 @@ describe('workspace settings', () => {
             await admin.reload();
             return admin.getByRole('region', { name: `Webhook ${endpoint}` }).textContent();
           },
-          { timeout: 20_000 },
+          // a page load a second: a person reloading, not a load test (rate limits apply)
+          { timeout: 20_000, interval: 1_000 },
         )
         .toContain('Delivered (204)');
       await screenshot(admin, 'settings-webhooks-1280');
