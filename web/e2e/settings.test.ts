@@ -198,7 +198,7 @@ describe('workspace settings', () => {
       await drawer.getByRole('button', { name: 'Create webhook' }).click();
       const shown = admin.getByTestId('webhook-secret');
       await shown.waitFor();
-      const secret = (await shown.locator('.row code').textContent())!.trim();
+      const secret = (await shown.locator('code.value').textContent())!.trim();
 
       const leadId = await admin.evaluate(async () => {
         const res = await fetch('/graphql', {
