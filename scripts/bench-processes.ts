@@ -104,6 +104,8 @@ export async function closedLoop(
 export interface FrontDoorPrograms {
   runtime: Program;
   api: Program;
+  /** stops both */
+  stop(): Promise<void>;
 }
 
 /**
@@ -153,7 +155,7 @@ export async function startFrontDoorPrograms(o: {
     await Promise.all([runtime.stop(), api.stop()]);
     throw err;
   }
-  return { runtime, api };
+  return { runtime, api, stop: async () => void (await Promise.all([runtime.stop(), api.stop()])) };
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); null if it is gone. */

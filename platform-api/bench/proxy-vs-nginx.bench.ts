@@ -109,10 +109,7 @@ try {
     secretKey,
     keys,
   });
-  cleanups.push(
-    () => programs.runtime.stop(),
-    () => programs.api.stop(),
-  );
+  cleanups.push(() => programs.stop());
   const nginx = startNginx(nginxBin, String(runtimePort), nginxPort);
   cleanups.push(() => nginx.stop());
   await Promise.all([waitForHttp(`http://127.0.0.1:${nginxPort}/healthz`)]);

@@ -99,10 +99,7 @@ try {
     secretKey,
     keys,
   });
-  cleanups.push(
-    () => programs.runtime.stop(),
-    () => programs.api.stop(),
-  );
+  cleanups.push(() => programs.stop());
   const cpuPids = {
     'tenant-runtime': programs.runtime.pid,
     'platform-api': programs.api.pid,
