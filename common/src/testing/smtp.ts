@@ -15,9 +15,11 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on a free local port, for tests of what programs mail (no auth, no TLS). */
-export async function startTestSmtp(): Promise<TestSmtp> {
-  const mails: CapturedMail[] = [];
+/**
+ * A real SMTP server on a local port (a free one unless `port` is given, e.g. to come back where a closed
+ * one was), for tests of what programs mail (no auth, no TLS). `mails` may be shared with an earlier server.
+ */
+export async function startTestSmtp(port = 0, mails: CapturedMail[] = []): Promise<TestSmtp> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -30,7 +32,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     mails,

@@ -129,6 +129,22 @@ describe('task reminders', () => {
     expect(mailsTo('rep1')).toHaveLength(1);
   });
 
+  it('wait for the mail server when it is down, and mail once it is back', async () => {
+    const port = Number(new URL(smtp.url).port);
+    await smtp.close();
+    const id = await task('rep3', await lead('rep3', 'Kemi'), 'Chase the utility interconnect', 1_000);
+    await new Promise((r) => setTimeout(r, 2_500));
+    // not sent, so not marked: the job will try again
+    expect(
+      (await org.tenant.db('activities').where({ id }).first('reminder_sent_at')).reminder_sent_at,
+    ).toBeNull();
+    expect(await reminderEvents(id)).toHaveLength(0);
+
+    smtp = await startTestSmtp(port, smtp.mails);
+    await vi.waitFor(() => expect(mailsTo('rep3')).toHaveLength(1), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(async () => expect(await reminderEvents(id)).toHaveLength(1));
+  }, 30_000);
+
   it('are scheduled once for a redelivered event', async () => {
     const id = await task('rep1', await lead('rep1', 'Ngozi'), 'Book the electrician', 3_600_000);
     const row = await org.tenant.db('outbox').where({ entity_id: id, type: 'activity.logged' }).first();

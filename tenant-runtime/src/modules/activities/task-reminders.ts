@@ -4,17 +4,18 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { EventConsumer } from '../../engine/outbox/event-consumer.js';
 import { recordEvent } from '../../engine/outbox/record-event.js';
 import { viewerContext, type ViewerContextDeps } from '../../engine/realtime/viewer-context.js';
+import type { TenantConnection } from '../../engine/tenancy/tenant-directory.js';
 import { subjectNamesOf } from './activity-subjects.js';
 import type { SubjectType } from './activity-schema.js';
 
 /*
  * Task reminders. A task logged, changed or reopened with a reminder time gets a delayed job for that moment
  * (the outbox consumer below; job id = tenant, task, time and event, so a redelivered event schedules nothing
- * more). When
- * it comes due the worker checks the task is still open, still reminds at that time and has not reminded
- * yet; then, in one transaction, marks it sent and records `activity.reminder_due` (webhooks, realtime,
- * audit see it), and mails the assignee. A reminder moved later is a new job; the old one finds the time
- * changed and does nothing.
+ * more). When it comes due the worker locks the task and checks it is still open, still reminds at that
+ * time and has not reminded yet; then mails the assignee and, in the same transaction, marks it sent and
+ * records `activity.reminder_due` (webhooks, realtime, audit see it). A mail that cannot be sent leaves the
+ * task unmarked for the job's retry. A reminder moved later is a new job; the old one finds the time changed
+ * and does nothing.
  */
 
 export interface ReminderJob {
@@ -98,57 +99,32 @@ const WEB_PATHS: Record<SubjectType, string> = {
 };
 
 export function startReminderWorker(options: ReminderWorkerOptions): Worker<ReminderJob> {
-  const process = async (job: Job<ReminderJob>) => {
-    const { tenantId, activityId, remindAt } = job.data;
-    const tenant = await options.directory.connect(tenantId);
-    const due = await tenant.db.transaction(async (trx) => {
-      const row = (await trx('activities').where({ id: activityId }).forUpdate().first()) as
-        TaskRow | undefined;
-      if (!pending(row) || row.reminder_at.toISOString() !== remindAt) return null;
-      await trx('activities').where({ id: activityId }).update({ reminder_sent_at: new Date() });
-      await recordEvent(
-        { unscoped: (table) => trx(table) },
-        { actorId: null, requestId: `reminder:${job.id}` },
-        {
-          type: 'activity.reminder_due',
-          entityType: 'Activity',
-          entityId: activityId,
-          payload: {
-            assigneeId: row.assignee_id,
-            subjectType: row.subject_type,
-            subjectId: row.subject_id,
-            dueAt: row.due_at?.toISOString() ?? null,
-          },
-        },
-      );
-      return row;
-    });
-    if (!due?.assignee_id) return;
-
+  /** Mails the task's assignee, if they are active and have an address; the record named only if they see it. */
+  const mailAssignee = async (tenant: TenantConnection, task: TaskRow, jobId: string | undefined) => {
+    if (!task.assignee_id) return;
     const assignee = (await tenant
       .db('members')
-      .where({ id: due.assignee_id, status: 'active' })
+      .where({ id: task.assignee_id, status: 'active' })
       .first('email', 'display_name')) as { email: string | null; display_name: string } | undefined;
     if (!assignee?.email) return;
-    // the record is named only if the assignee may see it (as they are now)
     const rc = await viewerContext(options, {
       caller: {
-        tenantId,
+        tenantId: tenant.id,
         tenantSlug: tenant.slug,
-        userId: due.assignee_id,
-        sessionId: `reminder:${activityId}`,
+        userId: task.assignee_id,
+        sessionId: `reminder:${task.id}`,
         scopes: [],
       },
-      requestId: `reminder:${job.id}`,
+      requestId: `reminder:${jobId}`,
       log: options.logger,
     });
     const on =
-      (await subjectNamesOf(rc.data, due.subject_type, [due.subject_id])).get(due.subject_id) ?? null;
+      (await subjectNamesOf(rc.data, task.subject_type, [task.subject_id])).get(task.subject_id) ?? null;
     const link = options.tenantWebUrl
-      ? `${options.tenantWebUrl.replaceAll('{slug}', tenant.slug)}/${WEB_PATHS[due.subject_type]}/${due.subject_id}`
+      ? `${options.tenantWebUrl.replaceAll('{slug}', tenant.slug)}/${WEB_PATHS[task.subject_type]}/${task.subject_id}`
       : null;
-    const title = due.title ?? 'A task';
-    const when = due.due_at ? `due ${due.due_at.toUTCString()}` : 'no due date';
+    const title = task.title ?? 'A task';
+    const when = task.due_at ? `due ${task.due_at.toUTCString()}` : 'no due date';
     await options.mail.send(
       {
         to: assignee.email,
@@ -166,6 +142,35 @@ export function startReminderWorker(options: ReminderWorkerOptions): Worker<Remi
       },
       'task_reminder',
     );
+  };
+
+  const process = async (job: Job<ReminderJob>) => {
+    const { tenantId, activityId, remindAt } = job.data;
+    const tenant = await options.directory.connect(tenantId);
+    await tenant.db.transaction(async (trx) => {
+      const row = (await trx('activities').where({ id: activityId }).forUpdate().first()) as
+        TaskRow | undefined;
+      if (!pending(row) || row.reminder_at.toISOString() !== remindAt) return;
+      // the mail first, under the row's lock: if it cannot be sent, nothing is marked and the job retries;
+      // a mail sent just before a failed commit goes again (at least once, never lost)
+      await mailAssignee(tenant, row, job.id);
+      await trx('activities').where({ id: activityId }).update({ reminder_sent_at: new Date() });
+      await recordEvent(
+        { unscoped: (table) => trx(table) },
+        { actorId: null, requestId: `reminder:${job.id}` },
+        {
+          type: 'activity.reminder_due',
+          entityType: 'Activity',
+          entityId: activityId,
+          payload: {
+            assigneeId: row.assignee_id,
+            subjectType: row.subject_type,
+            subjectId: row.subject_id,
+            dueAt: row.due_at?.toISOString() ?? null,
+          },
+        },
+      );
+    });
   };
 
   const worker = new Worker<ReminderJob>(options.name, process, {
