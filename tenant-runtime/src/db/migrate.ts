@@ -17,6 +17,7 @@ import { webhooksInitial } from '../../migrations/20261201_080_webhooks.js';
 import { leadForms } from '../../migrations/20261201_085_lead_forms.js';
 import { taskReminders } from '../../migrations/20261201_090_task_reminders.js';
 import { outboxChanges } from '../../migrations/20261201_095_outbox_changes.js';
+import { activitySubjects } from '../../migrations/20261202_100_activity_subjects.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
 export const tenantMigrations: readonly Migration[] = [
@@ -36,6 +37,7 @@ export const tenantMigrations: readonly Migration[] = [
   leadForms,
   taskReminders,
   outboxChanges,
+  activitySubjects,
 ];
 
 /** knex's record of applied migrations, in every tenant schema */

@@ -358,3 +358,136 @@ describe('recent activity, the dashboard feed', () => {
     expect((await recent('rep1', 1))[0]!.body).toBe('Busy 449');
   });
 });
+
+describe("activities on a customer's contacts and sites, and on a deal's proposals", () => {
+  const ACCOUNT = `query($id: ID!) { account(id: $id) { id lastActivityAt } }`;
+  const OPPORTUNITY = `query($id: ID!) { opportunity(id: $id) { id lastActivityAt } }`;
+  const NAMED = `query($t: ActivitySubjectType!, $id: ID!, $related: Boolean) {
+    timeline(subjectType: $t, subjectId: $id, first: 50, includeRelated: $related) {
+      totalCount edges { node { id subjectType subjectName parentId body } } } }`;
+  const REMOVE_CONTACT = `mutation($id: ID!) { removeContact(id: $id) { deletedId } }`;
+  const ids = {} as Record<'account' | 'contact' | 'site' | 'opportunity' | 'proposal', string>;
+  const bodies = async (who: Who, t: string, id: string, related?: boolean) =>
+    (await org.ok(who, NAMED, { t, id, related })).timeline.edges.map(
+      (e: { node: { subjectType: string; subjectName: string; body: string } }) =>
+        `${e.node.subjectType} ${e.node.subjectName}: ${e.node.body}`,
+    );
+  const note = (subjectType: string, subjectId: string, body: string) =>
+    log('rep1', { kind: 'NOTE', subjectType, subjectId, body });
+
+  beforeAll(async () => {
+    const account = (
+      await org.ok(
+        'rep1',
+        `mutation($input: CreateAccountInput!) { createAccount(input: $input) {
+          account { id contacts { id } sites { id } } } }`,
+        {
+          input: {
+            kind: 'RESIDENTIAL',
+            name: 'Okafor household',
+            contacts: [{ firstName: 'Chidi', lastName: 'Okafor' }],
+            sites: [{ label: 'Home', street: '4 Mesa Rd', city: 'Tempe', latitude: 33.4, longitude: -111.9 }],
+          },
+        },
+      )
+    ).createAccount.account;
+    ids.account = account.id;
+    ids.contact = account.contacts[0].id;
+    ids.site = account.sites[0].id;
+    ids.opportunity = (
+      await org.ok(
+        'rep1',
+        `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { opportunity { id } } }`,
+        { input: { name: 'Okafor 7 kW', accountId: ids.account, siteId: ids.site } },
+      )
+    ).createOpportunity.opportunity.id;
+    ids.proposal = (
+      await org.ok(
+        'rep1',
+        `mutation($o: ID!, $i: ProposalInput!) { createProposal(opportunityId: $o, input: $i) { proposal { id } } }`,
+        {
+          o: ids.opportunity,
+          i: {
+            design: {
+              lines: [
+                { catalogueItemId: 'qcells-410', quantity: 16 },
+                { catalogueItemId: 'enphase-iq8m', quantity: 16 },
+              ],
+              tilt: 20,
+              azimuth: 180,
+            },
+            pricing: { method: { kind: 'per_watt', centsPerWatt: 310 } },
+            utility: { annualUsageKwh: 9_000, rateCentsPerKwh: 17 },
+            financing: [{ kind: 'cash', label: 'Cash' }],
+          },
+        },
+      )
+    ).createProposal.proposal.id;
+  });
+
+  it('logs on a contact and a site, names them, and rolls them up to the customer', async () => {
+    expect((await org.ok('rep1', ACCOUNT, { id: ids.account })).account.lastActivityAt).toBeNull();
+    await note('CONTACT', ids.contact, 'Prefers texts');
+    await note('SITE', ids.site, 'Gate code 4411');
+    await note('ACCOUNT', ids.account, 'Referred by a neighbour');
+    expect(await bodies('rep1', 'CONTACT', ids.contact)).toEqual(['CONTACT Chidi Okafor: Prefers texts']);
+    // the customer's timeline gathers its contacts' and sites' activities, newest first
+    expect(await bodies('rep1', 'ACCOUNT', ids.account)).toEqual([
+      'ACCOUNT Okafor household: Referred by a neighbour',
+      'SITE Home · 4 Mesa Rd, Tempe: Gate code 4411',
+      'CONTACT Chidi Okafor: Prefers texts',
+    ]);
+    const onSite = (await org.ok('rep1', NAMED, { t: 'SITE', id: ids.site })).timeline.edges[0].node;
+    expect(onSite.parentId).toBe(ids.account);
+    expect(await bodies('rep1', 'ACCOUNT', ids.account, false)).toEqual([
+      'ACCOUNT Okafor household: Referred by a neighbour',
+    ]);
+    const at = (await org.ok('rep1', ACCOUNT, { id: ids.account })).account.lastActivityAt;
+    expect(Date.now() - Date.parse(at)).toBeLessThan(60_000);
+  });
+
+  it("logs on a proposal version, shown in the deal's timeline and rolled up to the deal", async () => {
+    const task = await log('rep1', {
+      kind: 'TASK',
+      subjectType: 'PROPOSAL',
+      subjectId: ids.proposal,
+      title: 'Walk them through the loan option',
+      dueAt: new Date(Date.now() + 48 * hour).toISOString(),
+    });
+    expect(task).toMatchObject({ subjectType: 'PROPOSAL', subjectId: ids.proposal });
+    const deal = (await org.ok('rep1', NAMED, { t: 'OPPORTUNITY', id: ids.opportunity })).timeline;
+    expect(deal.edges.map((e: { node: { subjectName: string } }) => e.node.subjectName)).toContain(
+      'Okafor 7 kW · proposal v1',
+    );
+    const at = (await org.ok('rep1', OPPORTUNITY, { id: ids.opportunity })).opportunity.lastActivityAt;
+    expect(Date.now() - Date.parse(at)).toBeLessThan(60_000);
+    expect(await taskIds('rep1', 'UPCOMING')).toContain(task.id);
+  });
+
+  it("hides them with their customer or deal: another team's rep gets NOT_FOUND everywhere", async () => {
+    for (const [t, id] of [
+      ['CONTACT', ids.contact],
+      ['SITE', ids.site],
+      ['PROPOSAL', ids.proposal],
+    ] as const) {
+      expect(await org.code('rep2', NAMED, { t, id })).toBe('NOT_FOUND');
+      expect(
+        await org.code('rep2', LOG, { input: { kind: 'NOTE', subjectType: t, subjectId: id, body: 'x' } }),
+      ).toBe('NOT_FOUND');
+    }
+    // readers see them, but working the record needs the update right
+    expect(await bodies('analyst', 'SITE', ids.site)).toHaveLength(1);
+    expect(
+      await org.code('analyst', LOG, {
+        input: { kind: 'NOTE', subjectType: 'PROPOSAL', subjectId: ids.proposal, body: 'x' },
+      }),
+    ).toBe('FORBIDDEN');
+    expect(await org.code('rep1', NAMED, { t: 'CONTACT', id: uuidv7() })).toBe('NOT_FOUND');
+  });
+
+  it("keeps a removed contact's activities on the customer's timeline", async () => {
+    await org.ok('rep1', REMOVE_CONTACT, { id: ids.contact });
+    expect(await org.code('rep1', NAMED, { t: 'CONTACT', id: ids.contact })).toBe('NOT_FOUND');
+    expect(await bodies('rep1', 'ACCOUNT', ids.account)).toContain('ACCOUNT Okafor household: Prefers texts');
+  });
+});

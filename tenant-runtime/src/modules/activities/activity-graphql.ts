@@ -21,7 +21,7 @@ import {
   timeline,
   updateActivity,
 } from './activity-service.js';
-import { lastActivityOf, subjectNamesOf } from './activity-subjects.js';
+import { lastActivityOf, subjectSummariesOf, type RollUpType } from './activity-subjects.js';
 
 const typeDefs = /* GraphQL */ `
   "What sort of activity it is."
@@ -44,8 +44,14 @@ const typeDefs = /* GraphQL */ `
     LEAD
     "A customer account."
     ACCOUNT
+    "A contact person of an account (rolls up to the account)."
+    CONTACT
+    "A site of an account (rolls up to the account)."
+    SITE
     "An opportunity."
     OPPORTUNITY
+    "One proposal version of an opportunity (rolls up to the opportunity)."
+    PROPOSAL
   }
 
   "How a call went."
@@ -80,7 +86,7 @@ const typeDefs = /* GraphQL */ `
     UPCOMING
   }
 
-  "A call, email, meeting, note or task on a lead, account or opportunity. Visible exactly when that record is."
+  "A call, email, meeting, note or task on a lead, account, contact, site, opportunity or proposal. Visible exactly when that record is."
   type Activity {
     "Stable id (time-ordered UUID)."
     id: ID!
@@ -90,8 +96,10 @@ const typeDefs = /* GraphQL */ `
     subjectType: ActivitySubjectType!
     "Id of the record it is attached to."
     subjectId: ID!
-    "What that record is called: the lead's full name, the account's or the opportunity's name."
+    "What that record is called: a lead's or contact's full name, an account's or opportunity's name, a site's label and address, a proposal's opportunity and version."
     subjectName: String!
+    "For an activity on a contact or site, the account it belongs to; on a proposal, its opportunity. Null on a lead, account or opportunity."
+    parentId: ID
     "Email subject, meeting or task title."
     title: String
     "Notes, the email text or the task description."
@@ -208,12 +216,12 @@ const typeDefs = /* GraphQL */ `
   }
 
   extend type Account {
-    "When anyone last logged or completed an activity on this account; null if never."
+    "When anyone last logged or completed an activity on this account or one of its contacts or sites; null if never."
     lastActivityAt: DateTime
   }
 
   extend type Opportunity {
-    "When anyone last logged or completed an activity on this opportunity; null if never."
+    "When anyone last logged or completed an activity on this opportunity or one of its proposals; null if never."
     lastActivityAt: DateTime
   }
 
@@ -230,6 +238,8 @@ const typeDefs = /* GraphQL */ `
       after: String
       "Only these kinds."
       kinds: [ActivityKind!]
+      "Also the activities on the records that belong to it: an account's contacts and sites, an opportunity's proposals."
+      includeRelated: Boolean = true
     ): ActivityConnection!
     "One activity, if the caller can see its record (NOT_FOUND otherwise)."
     activity("Id of the activity." id: ID!): Activity!
@@ -288,16 +298,16 @@ function requestLoader<V>(
 }
 
 /** lastActivityAt of records of one type (scoped read), however many records a list shows. */
-const lastActivityLoader = (rc: RequestContext, type: SubjectType) =>
+const lastActivityLoader = (rc: RequestContext, type: RollUpType) =>
   requestLoader(rc, `lastActivity:${type}`, (ids) => lastActivityOf(rc.data, type, ids));
 
-/** Names of activity subjects of one type (scoped read: only subjects the caller sees, as the activity is). */
-const subjectNameLoader = (rc: RequestContext, type: SubjectType) =>
-  requestLoader(rc, `subjectName:${type}`, (ids) => subjectNamesOf(rc.data, type, ids));
+/** Names and parents of activity subjects of one type (scoped read: only subjects the caller sees, as the activity is). */
+const subjectLoader = (rc: RequestContext, type: SubjectType) =>
+  requestLoader(rc, `subject:${type}`, (ids) => subjectSummariesOf(rc.data, type, ids));
 
 /** From the record when it was read with its row (a list page needs no second query), else loaded. */
 const lastActivityAt =
-  (type: SubjectType) =>
+  (type: RollUpType) =>
   (record: { id: string; lastActivityAt?: Date | null }, _: unknown, { requestContext }: Ctx) =>
     record.lastActivityAt !== undefined
       ? record.lastActivityAt
@@ -318,7 +328,9 @@ export const activitiesGraphQL: GraphQLModule = {
         a.kind === 'task' && a.completedAt === null && a.reminderAt !== null && a.reminderAt <= new Date(),
       // an activity is only ever served when its subject is visible, so the name is there
       subjectName: async (a: Activity, _: unknown, { requestContext }: Ctx) =>
-        (await subjectNameLoader(requestContext, a.subjectType).load(a.subjectId)) ?? '',
+        (await subjectLoader(requestContext, a.subjectType).load(a.subjectId))?.name ?? '',
+      parentId: async (a: Activity, _: unknown, { requestContext }: Ctx) =>
+        (await subjectLoader(requestContext, a.subjectType).load(a.subjectId))?.parentId ?? null,
       author: (a: Activity, _: unknown, { requestContext }: Ctx) =>
         a.createdBy ? memberCardLoader(requestContext).load(a.createdBy) : null,
     },

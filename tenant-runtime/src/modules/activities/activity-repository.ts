@@ -64,13 +64,19 @@ export function activityRepository(data: DataAccess) {
       await table().where({ id }).delete();
     },
 
-    /** One subject's activities, newest first, keyset-paged on the id. */
+    /** The activities on `refs` (a record and those belonging to it), newest first, keyset-paged on the id. */
     async timeline(
-      ref: SubjectRef,
+      refs: readonly SubjectRef[],
       q: { first: number; beforeId?: string | undefined; kinds?: readonly ActivityKind[] | undefined },
     ): Promise<{ activities: Activity[]; hasNextPage: boolean; totalCount: LazyCount }> {
       const where = (qb: ReturnType<typeof table>) => {
-        qb.where({ subject_type: ref.subjectType, subject_id: ref.subjectId });
+        if (refs.length === 1)
+          qb.where({ subject_type: refs[0]!.subjectType, subject_id: refs[0]!.subjectId });
+        else
+          qb.whereIn(
+            ['subject_type', 'subject_id'],
+            refs.map((r) => [r.subjectType, r.subjectId]),
+          );
         if (q.kinds?.length) qb.whereIn('kind', q.kinds);
         return qb;
       };
@@ -86,6 +92,13 @@ export function activityRepository(data: DataAccess) {
           return Number(counted?.n ?? 0);
         }),
       };
+    },
+
+    /** Moves every activity of `from` onto `to` (a removed contact's or site's history stays with the account). */
+    async reattach(from: SubjectRef, to: SubjectRef): Promise<number> {
+      return table()
+        .where({ subject_type: from.subjectType, subject_id: from.subjectId })
+        .update({ subject_type: to.subjectType, subject_id: to.subjectId });
     },
 
     /** Open tasks assigned to `assigneeId` in one due bucket, soonest first (the caller filters visibility). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RequestContext } from '../../engine/context.js';
 import { toPage } from '../../engine/rest/rest-page.js';
 import { defineRoute, type RestRoute } from '../../engine/rest/rest-route.js';
-import { csvOf, iso, isoOrNull, pageOf, pageQuery } from '../../engine/rest/rest-schemas.js';
+import { csvOf, iso, isoOrNull, pageOf, pageQuery, queryBoolean } from '../../engine/rest/rest-schemas.js';
 import {
   ACTIVITY_KINDS,
   CALL_OUTCOMES,
@@ -63,10 +63,15 @@ export function toActivityResource(a: Activity): ActivityResource {
 export const activityListQuerySchema = z.object({
   ...pageQuery,
   subjectType: z.enum(SUBJECT_TYPES).describe('What the activities are on'),
-  subjectId: z.uuid('Must be a record id').describe('The lead, account or opportunity'),
+  subjectId: z
+    .uuid('Must be a record id')
+    .describe('The record: a lead, account, contact, site, opportunity or proposal'),
   kind: csvOf(z.enum(ACTIVITY_KINDS, 'Must be one of the activity kinds'))
     .optional()
     .describe('Comma-separated kinds, e.g. call,task'),
+  includeRelated: queryBoolean
+    .optional()
+    .describe("With an account's contacts and sites, an opportunity's proposals (default true)"),
 });
 
 const moment = z.iso.datetime({ offset: true, message: 'Must be an ISO 8601 date-time' });
@@ -93,7 +98,7 @@ const completeBodySchema = z.object({
 const found = async (rc: RequestContext, id: string) => toActivityResource(await getActivity(rc, id));
 
 /**
- * /api/v1/activities: calls, emails, meetings, notes and tasks on leads, accounts and opportunities. An
+ * /api/v1/activities: calls, emails, meetings, notes and tasks on any sales record. An
  * activity is visible exactly when its record is; the services enforce who may log, change or complete.
  */
 export const activityRestRoutes: readonly RestRoute[] = [
@@ -113,6 +118,7 @@ export const activityRestRoutes: readonly RestRoute[] = [
         subjectType: query.subjectType,
         subjectId: query.subjectId,
         kinds: query.kind ?? null,
+        includeRelated: query.includeRelated ?? null,
       });
       return toPage(conn, toActivityResource);
     },

@@ -4,7 +4,7 @@ import { requiredText } from '../../engine/validation/fields.js';
 
 export const ACTIVITY_KINDS = ['call', 'email', 'meeting', 'note', 'task'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
-export const SUBJECT_TYPES = ['lead', 'account', 'opportunity'] as const;
+export const SUBJECT_TYPES = ['lead', 'account', 'contact', 'site', 'opportunity', 'proposal'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export const CALL_OUTCOMES = ['connected', 'no_answer', 'left_voicemail', 'busy', 'wrong_number'] as const;
 export const EMAIL_DIRECTIONS = ['inbound', 'outbound'] as const;
@@ -113,6 +113,8 @@ export const updateActivityInputSchema = z
 export const timelineArgsSchema = connectionArgsSchema.extend({
   ...subject,
   kinds: z.array(z.enum(ACTIVITY_KINDS)).max(5).nullish(),
+  /** with an account's contacts and sites, an opportunity's proposals (default true) */
+  includeRelated: z.boolean().nullish(),
 });
 
 export const myTasksArgsSchema = z.object({

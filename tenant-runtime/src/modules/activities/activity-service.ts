@@ -20,8 +20,8 @@ import {
 } from './activity-schema.js';
 import {
   mayAct,
+  relatedSubjects,
   requireSubject,
-  SUBJECT_TABLES,
   subjectKey,
   touchSubject,
   visibleSubjects,
@@ -82,7 +82,7 @@ export async function logActivity(rc: RequestContext, raw: unknown): Promise<Act
   const input = parse(logActivityInputSchema, raw, ['input']);
   if (input.kind === 'task' && !input.assigneeId) input.assigneeId = rc.actor.memberId;
   return rc.data.transaction(async (data) => {
-    await requireSubject(data, input, 'update');
+    const subject = await requireSubject(data, input, 'update');
     await checkAssignee(rc, input, data);
     const now = new Date();
     const activity = await activityRepository(data).insert({
@@ -95,7 +95,7 @@ export async function logActivity(rc: RequestContext, raw: unknown): Promise<Act
       created_at: now,
       updated_at: now,
     });
-    await touchSubject(data, input, now);
+    await touchSubject(data, input, subject, now);
     await recordEvent(data, originOf(rc), {
       type: 'activity.logged',
       entityType: 'Activity',
@@ -122,8 +122,9 @@ async function loadForWrite(data: RequestContext['data'], id: string) {
   if (!UUID.test(id)) throw new NotFound('No such activity');
   const activity = await activityRepository(data).findById(id, true);
   if (!activity) throw new NotFound('No such activity');
-  const subject = await data.findById(SUBJECT_TABLES[activity.subjectType], activity.subjectId);
-  if (!subject) throw new NotFound('No such activity');
+  const subject = await requireSubject(data, activity).catch((e: unknown) => {
+    throw e instanceof NotFound ? new NotFound('No such activity') : e;
+  });
   return { activity, subject };
 }
 
@@ -174,7 +175,7 @@ export async function completeTask(rc: RequestContext, id: string, done = true):
         ? { completed_at: now, completed_by: rc.actor.memberId }
         : { completed_at: null, completed_by: null },
     );
-    if (done) await touchSubject(data, activity, now);
+    if (done) await touchSubject(data, activity, subject, now);
     await recordEvent(data, originOf(rc), {
       type: done ? 'activity.completed' : 'activity.reopened',
       entityType: 'Activity',
@@ -218,11 +219,17 @@ export async function sawDeletedActivity(
   );
 }
 
-/** One record's activities, newest first. A subject the caller cannot see is NotFound, like the record. */
+/**
+ * One record's activities, newest first; with `includeRelated` (the default) also those on the records that
+ * belong to it: an account's contacts and sites, an opportunity's proposals. A subject the caller cannot see
+ * is NotFound, like the record.
+ */
 export async function timeline(rc: RequestContext, raw: unknown): Promise<Connection<Activity>> {
   const args = parse(timelineArgsSchema, raw, []);
   await requireSubject(rc.data, args);
-  const page = await activityRepository(rc.data).timeline(args, {
+  const ref = { subjectType: args.subjectType, subjectId: args.subjectId };
+  const related = args.includeRelated === false ? [] : await relatedSubjects(rc.data, ref);
+  const page = await activityRepository(rc.data).timeline([ref, ...related], {
     first: args.first,
     beforeId: args.after ? decodeCursor(args.after) : undefined,
     kinds: args.kinds ?? undefined,

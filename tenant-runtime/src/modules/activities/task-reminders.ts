@@ -5,7 +5,7 @@ import type { EventConsumer } from '../../engine/outbox/event-consumer.js';
 import { recordEvent } from '../../engine/outbox/record-event.js';
 import { viewerContext, type ViewerContextDeps } from '../../engine/realtime/viewer-context.js';
 import type { TenantConnection } from '../../engine/tenancy/tenant-directory.js';
-import { subjectNamesOf } from './activity-subjects.js';
+import { subjectSummariesOf } from './activity-subjects.js';
 import type { SubjectType } from './activity-schema.js';
 
 /*
@@ -92,12 +92,6 @@ export interface ReminderWorkerOptions extends ReminderQueueOptions, ViewerConte
   concurrency?: number;
 }
 
-const WEB_PATHS: Record<SubjectType, string> = {
-  lead: 'leads',
-  account: 'customers',
-  opportunity: 'opportunities',
-};
-
 export function startReminderWorker(options: ReminderWorkerOptions): Worker<ReminderJob> {
   /** Mails the task's assignee, if they are active and have an address; the record named only if they see it. */
   const mailAssignee = async (tenant: TenantConnection, task: TaskRow, jobId: string | undefined) => {
@@ -118,11 +112,14 @@ export function startReminderWorker(options: ReminderWorkerOptions): Worker<Remi
       requestId: `reminder:${jobId}`,
       log: options.logger,
     });
-    const on =
-      (await subjectNamesOf(rc.data, task.subject_type, [task.subject_id])).get(task.subject_id) ?? null;
-    const link = options.tenantWebUrl
-      ? `${options.tenantWebUrl.replaceAll('{slug}', tenant.slug)}/${WEB_PATHS[task.subject_type]}/${task.subject_id}`
-      : null;
+    // the record is named and linked only if the assignee can see it
+    const subject =
+      (await subjectSummariesOf(rc.data, task.subject_type, [task.subject_id])).get(task.subject_id) ?? null;
+    const on = subject?.name ?? null;
+    const link =
+      options.tenantWebUrl && subject
+        ? `${options.tenantWebUrl.replaceAll('{slug}', tenant.slug)}/${subject.page}`
+        : null;
     const title = task.title ?? 'A task';
     const when = task.due_at ? `due ${task.due_at.toUTCString()}` : 'no due date';
     await options.mail.send(

@@ -6,6 +6,7 @@ import type { Row } from '../../engine/data/data-access.js';
 import { connectionArgsSchema, type Connection } from '../../engine/graphql/connection.js';
 import { originOf, recordEvent } from '../../engine/outbox/record-event.js';
 import { UUID } from '../../engine/validation/fields.js';
+import { activityRepository } from '../activities/activity-repository.js';
 import { customerRepository } from './customer-repository.js';
 import {
   assignAccountInputSchema,
@@ -155,6 +156,11 @@ export async function removeContact(rc: RequestContext, id: string): Promise<str
     const repo = customerRepository(data);
     const contact = await repo.findContact(id);
     await repo.removeChild(contactsTable, id);
+    // its calls, notes and tasks stay on the customer's timeline
+    await activityRepository(data).reattach(
+      { subjectType: 'contact', subjectId: id },
+      { subjectType: 'account', subjectId: contact!.accountId },
+    );
     await childEvent(data, rc, 'contact.removed', 'Contact', id, contact!.accountId);
   });
   return id;
@@ -188,6 +194,11 @@ export async function removeSite(rc: RequestContext, id: string): Promise<string
     const repo = customerRepository(data);
     const site = await repo.findSite(id);
     await repo.removeChild(sitesTable, id);
+    // its calls, notes and tasks stay on the customer's timeline
+    await activityRepository(data).reattach(
+      { subjectType: 'site', subjectId: id },
+      { subjectType: 'account', subjectId: site!.accountId },
+    );
     await childEvent(data, rc, 'site.removed', 'Site', id, site!.accountId);
   });
   return id;
