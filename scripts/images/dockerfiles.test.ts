@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SERVER_NODE_OPTIONS } from '../bench-processes.js';
 
 /**
  * There is no Docker engine or registry on these machines, so the images are checked statically: what a
@@ -123,6 +124,12 @@ for (const program of programs) {
       const afterUser = final.body.slice(final.body.findIndex((i) => i.keyword === 'USER') + 1);
       expect(afterUser.map((i) => i.keyword)).not.toContain('USER');
     });
+
+    if (program === 'platform-api' || program === 'tenant-runtime')
+      it('ships the Node flags the benchmarks run it with', () => {
+        const env = final.body.filter((i) => i.keyword === 'ENV').map((i) => i.args);
+        expect(env).toContain(`NODE_OPTIONS=${SERVER_NODE_OPTIONS}`);
+      });
 
     it('pins every base image to a tag that is not latest', () => {
       for (const stage of stages) {

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { ValidationFailed } from '@solar/common';
 import PDFDocument from 'pdfkit';
 import type { ComputedProposal } from './compute-proposal.js';
 import { formatUsd } from './money.js';
+import { proposalFonts } from './proposal-fonts.js';
 import {
   fmtDate,
   fmtKwh,
@@ -23,26 +21,10 @@ const ACCENT = '#f5a524';
 const MARGIN = 48;
 
 /**
- * DejaVu Sans, embedded (subset to the glyphs used): the standard PDF fonts only know Western European
- * letters, and customers are called Nguyễn, Łukasz or Ζωή. Read once per process (about 1.4 MB).
- */
-let fonts: { body: Buffer; bold: Buffer } | undefined;
-function proposalFonts() {
-  if (!fonts) {
-    const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    fonts = {
-      body: readFileSync(join(dir, 'DejaVuSans.ttf')),
-      bold: readFileSync(join(dir, 'DejaVuSans-Bold.ttf')),
-    };
-  }
-  return fonts;
-}
-
-/**
  * The printable proposal as a PDF (pdfkit, pure JS): the same document model and sections as the HTML
  * (proposal-document.ts) — company, customer and site, system, production, price from gross to net, each
  * way to pay with its monthly payment, payback and savings, notes, terms and the acceptance block. Text is
- * real text (searchable, copyable), in DejaVu Sans (Latin, Vietnamese, Greek, Cyrillic; not CJK).
+ * real text (searchable, copyable), in DejaVu Sans, with a CJK font for what DejaVu lacks (proposal-fonts.ts).
  */
 export async function renderProposalPdf(
   proposal: ComputedProposal,
@@ -61,10 +43,28 @@ export async function renderProposalPdf(
     // uncompressed content streams: a few KB more, and the text stays greppable for support and tests
     compress: false,
   });
-  const { body, bold } = proposalFonts();
-  doc.registerFont('Body', body);
-  doc.registerFont('Bold', bold);
+  const fonts = proposalFonts();
+  doc.registerFont('Body', fonts.body);
+  doc.registerFont('Bold', fonts.bold);
+  if (fonts.fallback) doc.registerFont('Fallback', fonts.fallback.data, fonts.fallback.face);
   doc.font('Body');
+  let face: 'Body' | 'Bold' = 'Body';
+  /** Sets the text face (DejaVu regular or bold; `write` switches to the fallback where needed). */
+  const use = (f: 'Body' | 'Bold') => {
+    face = f;
+    return doc.font(f);
+  };
+  /** doc.text, in runs: characters DejaVu lacks (CJK) are set in the fallback font. */
+  const write = (text: string, x?: number, y?: number, options: PDFKit.Mixins.TextOptions = {}) => {
+    const runs = fonts.runs(text);
+    runs.forEach((r, i) => {
+      doc.font(r.fallback ? 'Fallback' : face);
+      const opts = { ...options, continued: i < runs.length - 1 ? true : (options.continued ?? false) };
+      if (i === 0 && x !== undefined) doc.text(r.text, x, y, opts);
+      else doc.text(r.text, opts);
+    });
+    return doc.font(face);
+  };
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -75,7 +75,9 @@ export async function renderProposalPdf(
   const width = doc.page.width - 2 * MARGIN;
   const heading = (text: string) => {
     if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
-    doc.moveDown(0.8).font('Bold').fontSize(12.5).fillColor(INK).text(text);
+    doc.moveDown(0.8);
+    use('Bold').fontSize(12.5).fillColor(INK);
+    write(text);
     const y = doc.y + 1;
     doc
       .moveTo(MARGIN, y)
@@ -83,18 +85,20 @@ export async function renderProposalPdf(
       .lineWidth(0.5)
       .strokeColor('#d0d7de')
       .stroke();
-    doc.moveDown(0.4).font('Body').fontSize(10);
+    doc.moveDown(0.4);
+    use('Body').fontSize(10);
   };
-  const muted = (text: string) =>
-    doc.font('Body').fontSize(8.5).fillColor(MUTED).text(text).fillColor(INK).fontSize(10);
+  const muted = (text: string) => {
+    use('Body').fontSize(8.5).fillColor(MUTED);
+    write(text).fillColor(INK).fontSize(10);
+  };
   /** A label and an amount on one line, the amount right-aligned. */
   const row = (label: string, amount: string, bold = false) => {
     const y = doc.y;
-    doc
-      .font(bold ? 'Bold' : 'Body')
+    use(bold ? 'Bold' : 'Body')
       .fontSize(10)
       .fillColor(INK);
-    doc.text(label, MARGIN, y, { width: width - 110 });
+    write(label, MARGIN, y, { width: width - 110 });
     const after = doc.y;
     doc.text(amount, MARGIN + width - 110, y, { width: 110, align: 'right' });
     doc.x = MARGIN;
@@ -103,7 +107,8 @@ export async function renderProposalPdf(
 
   // header
   const company = meta.company;
-  doc.font('Bold').fontSize(18).fillColor(INK).text(company.name);
+  use('Bold').fontSize(18).fillColor(INK);
+  write(company.name);
   const contact = [company.address, company.phone, company.email, company.website]
     .filter(Boolean)
     .join(' · ');
@@ -124,22 +129,19 @@ export async function renderProposalPdf(
   doc.y = ruleY + 4;
 
   heading('Prepared for');
-  doc.text(meta.customer.name);
-  for (const line of [meta.customer.email, meta.customer.phone]) if (line) doc.text(line);
-  doc.text(`Installation site: ${meta.siteAddress}`);
+  write(meta.customer.name);
+  for (const line of [meta.customer.email, meta.customer.phone]) if (line) write(line);
+  write(`Installation site: ${meta.siteAddress}`);
   if (meta.preparedBy)
     muted(
       `Prepared by ${[meta.preparedBy.name, meta.preparedBy.email, meta.preparedBy.phone].filter(Boolean).join(', ')}`,
     );
 
   heading('Your system');
-  doc
-    .font('Bold')
-    .text(`${system.kwDc} kW DC / ${system.kwAc} kW AC`, { continued: true })
-    .font('Body')
-    .text(
-      ` (DC/AC ${system.dcAcRatio}) · ${system.moduleCount} modules${system.batteryKwh > 0 ? ` · ${system.batteryKwh} kWh battery storage` : ''} · tilt ${proposal.design.tilt}°, azimuth ${proposal.design.azimuth}°`,
-    );
+  use('Bold').text(`${system.kwDc} kW DC / ${system.kwAc} kW AC`, { continued: true });
+  use('Body').text(
+    ` (DC/AC ${system.dcAcRatio}) · ${system.moduleCount} modules${system.batteryKwh > 0 ? ` · ${system.batteryKwh} kWh battery storage` : ''} · tilt ${proposal.design.tilt}°, azimuth ${proposal.design.azimuth}°`,
+  );
   doc.moveDown(0.3);
   for (const l of system.lines)
     row(`${l.quantity} × ${l.manufacturer} ${l.model} (${l.kind})`, l.rating ?? '');
@@ -200,8 +202,9 @@ export async function renderProposalPdf(
     const kind = f.label.toLowerCase().includes(KIND_NAMES[f.kind].toLowerCase())
       ? ''
       : ` (${KIND_NAMES[f.kind]})`;
-    doc.font('Bold').fontSize(11).text(`${f.label}${kind}`);
-    doc.font('Body').fontSize(10);
+    use('Bold').fontSize(11);
+    write(`${f.label}${kind}`);
+    use('Body').fontSize(10);
     if (f.monthlyPaymentCents === null) row('Paid at signing', formatUsd(f.upfrontCents), true);
     else {
       row(`Monthly payment: ${paymentCaption(f)}`, `${formatUsd(f.monthlyPaymentCents)}/mo`, true);
@@ -233,7 +236,7 @@ export async function renderProposalPdf(
   doc.text(
     `This proposal is valid until ${fmtDate(meta.validUntil)}. Signing below accepts version ${meta.version} and the option chosen.`,
   );
-  doc.text(`Chosen option: ${proposal.financing.map((f) => `[ ] ${f.label}`).join('   ')}`);
+  write(`Chosen option: ${proposal.financing.map((f) => `[ ] ${f.label}`).join('   ')}`);
   doc.moveDown(2.5);
   const signY = doc.y;
   const half = (width - 24) / 2;
@@ -247,8 +250,9 @@ export async function renderProposalPdf(
     .moveTo(MARGIN + half + 24, signY)
     .lineTo(MARGIN + width, signY)
     .stroke();
-  doc.fontSize(9).text(`Customer: ${meta.customer.name}`, MARGIN, signY + 4, { width: half });
-  doc.text(
+  doc.fontSize(9);
+  write(`Customer: ${meta.customer.name}`, MARGIN, signY + 4, { width: half });
+  write(
     `For ${company.name}${meta.preparedBy ? `: ${meta.preparedBy.name}` : ''}`,
     MARGIN + half + 24,
     signY + 4,
