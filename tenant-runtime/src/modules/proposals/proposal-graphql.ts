@@ -13,6 +13,7 @@ import {
   newProposalVersion,
   updateProposal,
 } from './proposal-service.js';
+import { saveEquipmentItem, setEquipmentItemActive } from './equipment-catalogue.js';
 import { allowedActions, effectiveStatus, isFrozen } from './proposal-status.js';
 
 const typeDefs = /* GraphQL */ `
@@ -52,6 +53,40 @@ const typeDefs = /* GraphQL */ `
     acKw: Float
     "string, micro or hybrid (inverters)."
     inverterType: String
+    "Usable energy in kWh (batteries)."
+    kwh: Float
+    "Power in kW (batteries)."
+    powerKw: Float
+    "Modules one microinverter serves (microinverters)."
+    modulesPerUnit: Int
+    "Offered in new designs; false once retired (proposals that used it keep their copy)."
+    active: Boolean!
+  }
+
+  "An item to add to the catalogue, or the new values of one in it. Money in dollars; give the ratings of its kind."
+  input EquipmentItemInput {
+    "Id of the item to change; omit to add one (its id is made from maker and model)."
+    id: ID
+    "Module, inverter, battery, optimizer or racking (an item keeps its kind)."
+    kind: EquipmentKind!
+    "Maker (1–100 characters)."
+    manufacturer: String!
+    "Model (1–100 characters)."
+    model: String!
+    "What the installer pays per unit, in dollars."
+    unitCost: Float!
+    "What the customer is charged per unit, in dollars."
+    unitPrice: Float!
+    "Counts toward the federal tax credit basis (true when omitted)."
+    itcEligible: Boolean
+    "Nameplate watts (modules; optional for optimizers)."
+    watts: Int
+    "string, micro or hybrid (inverters)."
+    inverterType: String
+    "Continuous AC output in kW (inverters)."
+    acKw: Float
+    "Modules one microinverter serves, 1–4 (1 when omitted)."
+    modulesPerUnit: Int
     "Usable energy in kWh (batteries)."
     kwh: Float
     "Power in kW (batteries)."
@@ -224,7 +259,12 @@ const typeDefs = /* GraphQL */ `
 
   extend type Query {
     "The workspace's active equipment, optionally of one kind."
-    equipmentCatalogue("Only this kind." kind: EquipmentKind): [EquipmentItem!]!
+    equipmentCatalogue(
+      "Only this kind."
+      kind: EquipmentKind
+      "Retired items too (for the catalogue's own screen)."
+      includeRetired: Boolean = false
+    ): [EquipmentItem!]!
     "One proposal version by id; null when it does not exist or its opportunity is not visible."
     proposal("Id of the proposal version." id: ID!): Proposal
     "Every version of an opportunity's proposal, newest first; empty when the opportunity is not visible."
@@ -252,6 +292,10 @@ const typeDefs = /* GraphQL */ `
     acceptProposal("Id of the version." id: ID!): ProposalPayload!
     "Record that the customer declined a sent version."
     rejectProposal("Id of the version." id: ID!): ProposalPayload!
+    "Add an item to the equipment catalogue, or change one (administrators)."
+    saveEquipmentItem("The item." input: EquipmentItemInput!): EquipmentItem!
+    "Retire an item (no longer offered in new designs) or offer it again (administrators)."
+    setEquipmentItemActive("Id of the item." id: ID!, "false retires it." active: Boolean!): EquipmentItem!
     "Start the next version as a draft (from the given inputs, or a copy of this version's); earlier versions are superseded and frozen."
     newProposalVersion(
       "Id of any version of the proposal."
@@ -263,6 +307,9 @@ const typeDefs = /* GraphQL */ `
 `;
 
 type Ctx = GraphQLContext;
+/** One catalogue item as stored now, retired or not. */
+const catalogueItem = async (rc: Ctx['requestContext'], id: string) =>
+  (await equipmentCatalogue(rc, undefined, true)).find((i) => i.id === id)!;
 const dollars = (cents: number) => cents / 100;
 const orNull = (cents: number | null) => (cents === null ? null : cents / 100);
 const payload = async (p: Promise<Proposal>) => ({ proposal: await p });
@@ -299,6 +346,9 @@ export const proposalsGraphQL: GraphQLModule = {
       inverterType: (i: CatalogueItem) => (i.kind === 'inverter' ? i.inverterType : null),
       kwh: (i: CatalogueItem) => (i.kind === 'battery' ? i.kwh : null),
       powerKw: (i: CatalogueItem) => (i.kind === 'battery' ? (i.powerKw ?? null) : null),
+      modulesPerUnit: (i: CatalogueItem) => (i.kind === 'inverter' ? i.modulesPerUnit : null),
+      // a proposal's stored copy of an item carries no flag: it is shown as it was offered
+      active: (i: CatalogueItem & { active?: boolean }) => i.active ?? true,
     },
     Proposal: {
       opportunity: (p: Proposal, _: unknown, { requestContext }: Ctx) =>
@@ -336,13 +386,23 @@ export const proposalsGraphQL: GraphQLModule = {
       inputs: (p: Proposal) => p.input,
     },
     Query: {
-      equipmentCatalogue: (_: unknown, a: { kind?: string | null }, { requestContext }: Ctx) =>
-        equipmentCatalogue(requestContext, a.kind),
+      equipmentCatalogue: (
+        _: unknown,
+        a: { kind?: string | null; includeRetired?: boolean | null },
+        { requestContext }: Ctx,
+      ) => equipmentCatalogue(requestContext, a.kind, a.includeRetired ?? false),
       proposal: (_: unknown, a: { id: string }, { requestContext }: Ctx) => getProposal(requestContext, a.id),
       proposals: (_: unknown, a: { opportunityId: string }, { requestContext }: Ctx) =>
         listProposals(requestContext, a.opportunityId),
     },
     Mutation: {
+      saveEquipmentItem: async (_: unknown, a: { input: unknown }, { requestContext }: Ctx) =>
+        catalogueItem(requestContext, await saveEquipmentItem(requestContext, dropNulls(a.input))),
+      setEquipmentItemActive: async (
+        _: unknown,
+        a: { id: string; active: boolean },
+        { requestContext }: Ctx,
+      ) => catalogueItem(requestContext, await setEquipmentItemActive(requestContext, a.id, a.active)),
       createProposal: (_: unknown, a: { opportunityId: string; input: unknown }, { requestContext }: Ctx) =>
         payload(createProposal(requestContext, a.opportunityId, dropNulls(a.input))),
       updateProposal: (_: unknown, a: { id: string; input: unknown }, { requestContext }: Ctx) =>

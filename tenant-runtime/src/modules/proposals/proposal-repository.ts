@@ -128,13 +128,15 @@ export function proposalRepository(data: DataAccess) {
       await data.unscoped(P).where({ id }).update(row);
     },
 
-    async catalogue(kind?: EquipmentKind): Promise<CatalogueItem[]> {
-      const qb = data
-        .unscoped(CATALOGUE_TABLE)
-        .where({ active: true })
-        .orderBy(['kind', 'manufacturer', 'model']);
+    /** The items on offer (with `includeRetired`, retired ones too), by kind, maker and model. */
+    async catalogue(
+      kind?: EquipmentKind,
+      includeRetired = false,
+    ): Promise<Array<CatalogueItem & { active: boolean }>> {
+      const qb = data.unscoped(CATALOGUE_TABLE).orderBy(['kind', 'manufacturer', 'model']);
+      if (!includeRetired) qb.where({ active: true });
       if (kind) qb.where({ kind });
-      return ((await qb) as Row[]).map(toCatalogueItem);
+      return ((await qb) as Row[]).map((r) => ({ ...toCatalogueItem(r), active: Boolean(r['active']) }));
     },
 
     async catalogueItems(ids: readonly string[]): Promise<CatalogueItem[]> {

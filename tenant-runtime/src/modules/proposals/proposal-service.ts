@@ -264,6 +264,13 @@ export async function listProposals(rc: RequestContext, opportunityId: string): 
 }
 
 const kindSchema = z.enum(EQUIPMENT_KINDS).optional();
-export async function equipmentCatalogue(rc: RequestContext, kind: unknown): Promise<CatalogueItem[]> {
-  return proposalRepository(rc.data).catalogue(parse(kindSchema, kind ?? undefined, ['kind']));
+export async function equipmentCatalogue(
+  rc: RequestContext,
+  kind: unknown,
+  includeRetired = false,
+): Promise<Array<CatalogueItem & { active: boolean }>> {
+  return proposalRepository(rc.data).catalogue(
+    parse(kindSchema, kind ?? undefined, ['kind']),
+    includeRetired,
+  );
 }

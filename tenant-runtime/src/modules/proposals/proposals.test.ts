@@ -36,7 +36,7 @@ const input = (modules = 20) => ({
   ],
 });
 
-const newOpp = async (who: 'rep1' | 'rep2') => {
+const newOpp = async (who: 'rep1' | 'rep2', customer = `Nguyễn García ${who}`) => {
   const account = (
     await org.ok(
       who,
@@ -44,7 +44,7 @@ const newOpp = async (who: 'rep1' | 'rep2') => {
       {
         input: {
           kind: 'RESIDENTIAL',
-          name: `Nguyễn García ${who}`,
+          name: customer,
           contacts: [{ firstName: 'Ana', lastName: 'Garcia' }],
           sites: [{ street: '12 Sun St', city: 'Phoenix', latitude: 33.45, longitude: -112.07 }],
         },
@@ -272,5 +272,81 @@ describe('the proposal as PDF', () => {
     expect(text).toContain(monthly);
     expect(text).toContain('Net cost after incentives');
     expect((await get('rep1')).status).toBe(404);
+  });
+
+  it('prints Chinese, Korean and Japanese names in a CJK font, beside Latin text in DejaVu', async () => {
+    const o = await newOpp('rep1', '王小明 Wang · 김민준 · やまだ');
+    const p = await create('rep1', o);
+    const res = await fetch(`${org.rt.url}/proposals/${p.id}/print.pdf`, {
+      headers: { authorization: `Bearer ${await org.rt.tokenFor(org.tenant, { sub: U.rep1 })}` },
+    });
+    const pdf = Buffer.from(await res.arrayBuffer());
+    const text = pdfText(pdf);
+    for (const name of ['王小明', 'Wang', '김민준', 'やまだ']) expect(text).toContain(name);
+    expect(text).not.toContain('\ufffd');
+    // both fonts embedded, each as a subset of the glyphs used
+    const fonts = [...pdf.toString('latin1').matchAll(/\/BaseFont \/([A-Z]{6}\+[\w-]+)/g)].map((m) => m[1]);
+    expect(fonts.some((f) => f!.includes('DejaVuSans'))).toBe(true);
+    expect(fonts.some((f) => f!.includes('WenQuanYi'))).toBe(true);
+  });
+});
+
+describe('the equipment catalogue', () => {
+  const SAVE = `mutation($input: EquipmentItemInput!) { saveEquipmentItem(input: $input) {
+    id kind manufacturer model unitCost unitPrice watts active } }`;
+  const ACTIVE = `mutation($id: ID!, $active: Boolean!) { setEquipmentItemActive(id: $id, active: $active) { id active } }`;
+  const CATALOGUE = `query($all: Boolean) { equipmentCatalogue(kind: MODULE, includeRetired: $all) { id unitPrice active } }`;
+  const module = {
+    kind: 'MODULE',
+    manufacturer: 'REC',
+    model: 'Alpha Pure-R 430',
+    unitCost: 190,
+    unitPrice: 310.5,
+    watts: 430,
+  };
+  const ids = async (all = false) =>
+    (await org.ok('admin', CATALOGUE, { all })).equipmentCatalogue.map((i: { id: string }) => i.id);
+
+  it('lets an administrator add an item (its id made from maker and model), offered at once', async () => {
+    const item = (await org.ok('admin', SAVE, { input: module })).saveEquipmentItem;
+    expect(item).toMatchObject({ id: 'rec-alpha-pure-r-430', unitPrice: 310.5, watts: 430, active: true });
+    expect(await ids()).toContain(item.id);
+    const audit = await org.tenant.db('audit_log').where({ entity_type: 'equipment', entity_id: item.id });
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['catalogue.item_added']);
+  });
+
+  it('refuses an item without its kind’s ratings, field by field, and a second copy of one', async () => {
+    const body = await org.gql('admin', SAVE, { input: { ...module, model: 'No watts', watts: null } });
+    expect(body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
+    expect(Object.keys(body.errors[0].extensions.fields)).toContain('input.watts');
+    expect(await ids()).not.toContain('rec-no-watts');
+    expect(await org.code('admin', SAVE, { input: module })).toBe('VALIDATION_FAILED');
+    expect(await org.code('rep1', SAVE, { input: { ...module, model: 'Rep pick' } })).toBe('FORBIDDEN');
+  });
+
+  it('changes a price for new designs only, and a retired item is no longer offered', async () => {
+    const o = await newOpp('rep1', 'Catalogue household');
+    const before = await create('rep1', o, {
+      ...input(),
+      design: {
+        ...input().design,
+        lines: [{ catalogueItemId: 'rec-alpha-pure-r-430', quantity: 10 }, input().design.lines[1]],
+      },
+    });
+    await org.ok('admin', SAVE, { input: { ...module, id: 'rec-alpha-pure-r-430', unitPrice: 350 } });
+    await org.ok('admin', ACTIVE, { id: 'rec-alpha-pure-r-430', active: false });
+    expect(await ids()).not.toContain('rec-alpha-pure-r-430');
+    expect(await ids(true)).toContain('rec-alpha-pure-r-430');
+    // the proposal made before keeps its copy and its figures
+    const again = (await org.ok('rep1', GET, { id: before.id })).proposal;
+    expect(again.price).toEqual(before.price);
+    const audit = await org.tenant
+      .db('audit_log')
+      .where({ entity_type: 'equipment', entity_id: 'rec-alpha-pure-r-430' });
+    expect(audit.map((a: { action: string }) => a.action)).toEqual([
+      'catalogue.item_added',
+      'catalogue.item_changed',
+      'catalogue.item_retired',
+    ]);
   });
 });
