@@ -54,4 +54,19 @@ describe('demo proposals and activities', () => {
     const kinds = new Set(activities.map((a) => a.kind));
     expect(kinds).toEqual(new Set(['call', 'email', 'meeting', 'note', 'task']));
   });
+
+  it("log on every kind of record, each one that exists: a customer's contacts and sites, a deal's proposals", async () => {
+    const all = input(NOW);
+    const { activities, proposals } = await demoWork(all);
+    const exists: Record<string, Set<unknown>> = {
+      lead: new Set(all.leads.map((l) => l.id)),
+      account: new Set(all.accounts.map((a) => a['id'])),
+      contact: new Set(all.contacts.map((c) => c['id'])),
+      site: new Set(all.sites.map((s) => s['id'])),
+      opportunity: new Set(all.opportunities.map((o) => o['id'])),
+      proposal: new Set(proposals.map((p) => p['id'])),
+    };
+    for (const a of activities) expect(exists[String(a['subject_type'])]?.has(a['subject_id'])).toBe(true);
+    expect(new Set(activities.map((a) => a['subject_type']))).toEqual(new Set(Object.keys(exists)));
+  });
 });

@@ -34,6 +34,7 @@ export interface DemoWorkInput {
   staff: readonly DemoStaff[];
   /** demo-sales.ts rows */
   accounts: readonly Row[];
+  contacts: readonly Row[];
   sites: readonly Row[];
   opportunities: readonly Row[];
   /** demo-leads.ts rows */
@@ -285,6 +286,54 @@ export async function demoWork(input: DemoWorkInput, seed = 20261201): Promise<D
         created_by: by,
       });
   }
+  // a customer's people and places: a call with a contact, a note on a site (they roll up to the customer)
+  for (const contact of input.contacts.slice(0, 25)) {
+    const at = new Date(contact['created_at'] as Date).getTime() + 3 * DAY + 2 * HOUR;
+    if (at > DEMO_NOW) continue;
+    log({
+      kind: 'call',
+      subject_type: 'contact',
+      subject_id: contact['id'],
+      at,
+      call_outcome: 'connected',
+      duration_seconds: 240 + Math.floor(rand() * 600),
+      body: pick(rand, [
+        'Walked through the install day: about 8 hours, power off for 2.',
+        'Confirmed the best number for the crew lead.',
+        'Wants the monitoring app set up for both phones.',
+      ]),
+      created_by: contact['owner_id'],
+    });
+  }
+  for (const s of input.sites.slice(0, 25)) {
+    const at = new Date(s['created_at'] as Date).getTime() + 4 * DAY;
+    if (at > DEMO_NOW) continue;
+    log({
+      kind: 'note',
+      subject_type: 'site',
+      subject_id: s['id'],
+      at,
+      body: pick(rand, [
+        'Main panel is 100 A; a 200 A upgrade may be needed for the battery.',
+        'Meter on the north wall, easy access from the driveway.',
+        'Composite shingle roof replaced in 2019; rafters 24" on centre.',
+      ]),
+      created_by: s['owner_id'],
+    });
+  }
+  // a proposal that went out: the email that sent it, on that version
+  for (const p of proposals.filter((p) => p['sent_at'] !== null)) {
+    log({
+      kind: 'email',
+      subject_type: 'proposal',
+      subject_id: p['id'],
+      at: (p['sent_at'] as Date).getTime(),
+      email_direction: 'outbound',
+      title: `Your solar proposal (version ${String(p['version'])})`,
+      body: 'Attached: the system design, the savings estimate and your financing options.',
+      created_by: p['created_by'],
+    });
+  }
   // open opportunities: a site-survey meeting and follow-up tasks — overdue, due today, upcoming, done
   const open = input.opportunities.filter((o) => !['won', 'lost'].includes(String(o['stage_id'])));
   const endOfToday =
@@ -402,9 +451,15 @@ export async function seedDemoWork(
   await db('lead_forms').insert(demoLeadForm(input.staff, secretKey)).onConflict().ignore();
   // the lists' "last activity" column, as logging through the API would have moved it (never backwards)
   const TABLES: Record<string, string> = { lead: 'leads', account: 'accounts', opportunity: 'opportunities' };
+  // a contact's or site's activity is its customer's, a proposal's its deal's
+  const parent = new Map<unknown, string>([
+    ...input.contacts.map((c) => [c['id'], `account:${String(c['account_id'])}`] as const),
+    ...input.sites.map((s) => [s['id'], `account:${String(s['account_id'])}`] as const),
+    ...work.proposals.map((p) => [p['id'], `opportunity:${String(p['opportunity_id'])}`] as const),
+  ]);
   const latest = new Map<string, Date>();
   for (const a of work.activities) {
-    const key = `${a['subject_type']}:${a['subject_id']}`;
+    const key = parent.get(a['subject_id']) ?? `${a['subject_type']}:${a['subject_id']}`;
     const at = a['created_at'] as Date;
     if (!latest.has(key) || latest.get(key)! < at) latest.set(key, at);
   }

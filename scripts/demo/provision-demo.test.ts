@@ -122,7 +122,7 @@ describe('npm start provisioning of the demo tenant', () => {
     const seen = new Set(kinds.map((k: { kind: string; subject_type: string }) => k.kind));
     expect([...seen].sort()).toEqual(['call', 'email', 'meeting', 'note', 'task']);
     expect(new Set(kinds.map((k: { subject_type: string }) => k.subject_type))).toEqual(
-      new Set(['lead', 'account', 'opportunity']),
+      new Set(['lead', 'account', 'contact', 'site', 'opportunity', 'proposal']),
     );
     const [[tasks]] = await server.raw(
       `SELECT SUM(due_at < NOW(3) AND completed_at IS NULL) AS overdue,
