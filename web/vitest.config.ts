@@ -21,4 +21,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     environment: 'node',
   },
+  // SvelteKit's $lib, for modules under test that import through it
+  resolve: { alias: { $lib: join(root, 'src/lib') } },
 });

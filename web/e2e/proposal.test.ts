@@ -140,10 +140,22 @@ describe('building a proposal', () => {
     await screenshot(printable, 'proposal-print-1280');
     await printable.close();
 
+    // the email that sent it, logged on this version, shows on the deal's timeline too
+    const log = page.getByRole('form', { name: 'Log an activity' });
+    await log.getByRole('radio', { name: 'Email' }).click();
+    await log.getByLabel('Subject').fill('Your solar proposal');
+    await log.getByRole('button', { name: 'Log email' }).click();
+    await expect
+      .poll(() => page.locator('ol.timeline').textContent())
+      .toContain('Email sent: Your solar proposal');
+
     await page.goto(`${stack.web}/opportunities/${deal.id}`);
     const listed = page.locator('[data-proposal-id]');
     expect(await listed.count()).toBe(1);
     expect(await listed.textContent()).toContain('Sent');
+    const timeline = await page.locator('ol.timeline').textContent();
+    expect(timeline).toContain('Email sent: Your solar proposal');
+    expect(timeline).toMatch(/Proposal: .* · proposal v1/);
   });
 
   it('shows the customer’s sites on a map, with the same places listed beside it', async () => {

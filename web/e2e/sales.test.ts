@@ -227,6 +227,17 @@ describe('from lead to deal', () => {
     await screenshot(page, 'customer-1280');
   });
 
+  it("logs a call with the customer's contact; the customer's timeline says with whom", async () => {
+    const log = page.getByRole('form', { name: 'Log an activity' });
+    const timeline = page.locator('ol.timeline');
+    await log.getByRole('radio', { name: 'Call' }).click();
+    await log.getByLabel('About').selectOption({ label: `Contact: ${LEAD.first} ${LEAD.last}` });
+    await log.getByLabel('Notes').fill('Confirmed the site visit');
+    await log.getByRole('button', { name: 'Log call' }).click();
+    await expect.poll(() => timeline.textContent()).toContain('Confirmed the site visit');
+    expect(await timeline.textContent()).toContain(`Contact: ${LEAD.first} ${LEAD.last}`);
+  });
+
   it('moves the deal to the next stage with the keyboard, and it stays there', async () => {
     await page.goto(`${stack.web}/pipeline`);
     const card = page.locator(`[data-card-id="${opportunityId}"]`);

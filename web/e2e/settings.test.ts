@@ -1,7 +1,7 @@
 /**
  * Workspace security settings in a real browser against the real stack: an administrator creates an API
- * key (seen once, works, then revoked and refused), invites a member who accepts through the link and is
- * signed in, and every new screen fits a 320 px phone.
+ * key (seen once, works, then revoked and refused), reorders the sales pipeline, invites a member who accepts
+ * through the link and is signed in, and every new screen fits a 320 px phone.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -253,6 +253,165 @@ describe('workspace settings', () => {
     }
   });
 
+  it('an admin reorders the pipeline and changes a stage; the board follows (then puts it back)', async () => {
+    await admin.goto(`${stack.web}/settings/pipeline`);
+    const rows = admin.locator('tr[data-stage-id]');
+    const order = () => rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset['stageId']));
+    const before = await order();
+    const [first, second] = before as [string, string];
+    const nameOf = async (id: string) =>
+      (await admin.locator(`tr[data-stage-id="${id}"] td`).nth(1).textContent())!.trim();
+    const secondName = await nameOf(second);
+    await admin.getByRole('button', { name: `Move ${secondName} up` }).click();
+    await expect.poll(order).toEqual([second, first, ...before.slice(2)]);
+    await admin.goto(`${stack.web}/pipeline`);
+    const columns = () =>
+      admin
+        .locator('[data-stage]')
+        .evaluateAll((cols) => cols.map((c) => (c as HTMLElement).dataset['stage']));
+    await expect.poll(async () => (await columns()).slice(0, 2)).toEqual([second, first]);
+
+    await admin.goto(`${stack.web}/settings/pipeline`);
+    await admin.getByRole('button', { name: `Move ${secondName} down` }).click();
+    await expect.poll(order).toEqual(before);
+
+    const firstName = await nameOf(first);
+    const probability = admin.locator(`tr[data-stage-id="${first}"] td`).nth(2);
+    const was = (await probability.textContent())!.trim();
+    const setProbability = async (value: string) => {
+      await admin.getByRole('button', { name: `Edit ${firstName}` }).click();
+      const drawer = admin.getByRole('dialog');
+      const field = drawer.getByLabel(/^Win probability/);
+      // a percentage above 100 is refused beside the field
+      await field.fill('101');
+      await drawer.getByRole('button', { name: 'Save changes' }).click();
+      await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+      await field.fill(value);
+      await drawer.getByRole('button', { name: 'Save changes' }).click();
+      await expect.poll(async () => (await probability.textContent())!.trim()).toBe(`${value}%`);
+    };
+    await setProbability(was === '15%' ? '16' : '15');
+    await setProbability(was.replace('%', ''));
+  });
+
+  it('an admin changes the lead-scoring rules; a bad band is refused beside it; built-in rules come back', async () => {
+    await admin.goto(`${stack.web}/settings/lead-scoring`);
+    const rules = admin.getByRole('form', { name: 'Lead scoring rules' });
+    const referral = rules.getByLabel('Source Referral: points');
+    await referral.fill('30');
+    // a band that ends before it starts: the API's message lands beside it, nothing is stored
+    const upTo = rules.getByLabel('Monthly electricity bill ($) band 1: up to');
+    const was = await upTo.inputValue();
+    await upTo.fill('0');
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    await expect.poll(() => upTo.getAttribute('aria-invalid')).toBe('true');
+    expect(await rules.textContent()).toContain('max must be above min');
+    await upTo.fill(was);
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    await expect.poll(() => admin.getByText('Your rules', { exact: true }).count()).toBe(1);
+    await admin.reload();
+    expect(await rules.getByLabel('Source Referral: points').inputValue()).toBe('30');
+    await screenshot(admin, 'settings-lead-scoring-1280');
+
+    await rules.getByRole('button', { name: 'Restore built-in rules' }).click();
+    await expect.poll(() => admin.getByText('Built-in rules', { exact: true }).count()).toBe(1);
+    expect(await rules.getByLabel('Source Referral: points').inputValue()).toBe('20');
+  });
+
+  it('an admin routes a postcode to one rep; a new lead from there goes to them, saying why', async () => {
+    /** the answers this test reads (each query asks for one of these) */
+    type Answer = {
+      data: {
+        leadSettings: { assignmentRules: { strategy: string } | null };
+        createLead: { lead: { id: string; ownerId: string; assignmentReason: string } };
+        members: { id: string; displayName: string }[];
+      };
+    };
+    await admin.goto(`${stack.web}/settings/lead-assignment`);
+    const gql = (query: string, variables: Record<string, unknown> = {}) =>
+      admin.evaluate(
+        async ([q, v]) =>
+          (
+            await fetch('/graphql', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ query: q, variables: v }),
+            })
+          ).json() as Promise<Answer>,
+        [query, variables] as const,
+      );
+    const original = (await gql('{ leadSettings { assignmentRules } }')).data.leadSettings.assignmentRules;
+    const restore = `mutation($r: JSONObject) { updateLeadSettings(input: { assignmentRules: $r }) { settings { updatedAt } } }`;
+    try {
+      const rules = admin.getByRole('form', { name: 'Lead assignment rules' });
+      await rules.getByLabel('How leads are assigned').selectOption('territory');
+      await rules.getByRole('button', { name: 'Add territory' }).click();
+      const territory = rules.getByRole('group', { name: 'Territory 1' });
+      await territory.getByLabel(/^Name\b/).fill('Phoenix core');
+      await territory.getByLabel('Postcode prefixes').fill('850');
+      // a range it cannot read is said beside the field, and nothing is saved
+      await territory.getByLabel('Postcode ranges').fill('85xxx');
+      await rules.getByRole('button', { name: 'Save assignment' }).click();
+      await expect
+        .poll(() => territory.getByLabel('Postcode ranges').getAttribute('aria-invalid'))
+        .toBe('true');
+      await territory.getByLabel('Postcode ranges').fill('');
+      await territory.getByLabel('Assign to').selectOption('member');
+      await territory.getByLabel('Member').selectOption({ label: 'Priya Patel' });
+      await rules.getByRole('button', { name: 'Save assignment' }).click();
+      await expect
+        .poll(
+          async () =>
+            (await gql('{ leadSettings { assignmentRules } }')).data.leadSettings.assignmentRules?.strategy,
+        )
+        .toBe('territory');
+
+      const created = await gql(
+        `mutation($input: CreateLeadInput!) { createLead(input: $input) { lead { id ownerId assignmentReason } } }`,
+        { input: { firstName: 'Territory', lastName: 'Check', source: 'WEB_FORM', postalCode: '85004' } },
+      );
+      const lead = created.data.createLead.lead;
+      await gql(`mutation($id: ID!) { deleteLead(id: $id) { deletedId } }`, { id: lead.id });
+      const priya = (await gql('{ members { id displayName } }')).data.members.find(
+        (m) => m.displayName === 'Priya Patel',
+      );
+      expect(lead.ownerId).toBe(priya?.id);
+      expect(lead.assignmentReason).toContain('Phoenix core');
+    } finally {
+      await gql(restore, { r: original });
+    }
+  });
+
+  it('an admin adds a module to the equipment catalogue, reprices it and retires it', async () => {
+    await admin.goto(`${stack.web}/settings/equipment`);
+    const model = `E2E ${Date.now().toString(36)} 440`;
+    await admin.getByRole('button', { name: 'Add module' }).click();
+    const drawer = admin.getByRole('dialog');
+    await drawer.getByLabel(/^Manufacturer/).fill('Silfab');
+    await drawer.getByLabel(/^Model/).fill(model);
+    await drawer.getByLabel(/^Your cost/).fill('185');
+    await drawer.getByLabel(/^Price/).fill('305');
+    // a module needs its watts: said beside the field, nothing added
+    await drawer.getByRole('button', { name: 'Add to catalogue' }).click();
+    await expect.poll(() => drawer.getByLabel(/^Nameplate/).getAttribute('aria-invalid')).toBe('true');
+    await drawer.getByLabel(/^Nameplate/).fill('440');
+    await drawer.getByRole('button', { name: 'Add to catalogue' }).click();
+    const row = admin.locator('tr[data-item-id]').filter({ hasText: model });
+    await expect.poll(() => row.textContent()).toContain('$305.00');
+    expect(await row.textContent()).toContain('440 W');
+
+    await row.getByRole('button', { name: /^Edit/ }).click();
+    await admin
+      .getByRole('dialog')
+      .getByLabel(/^Price/)
+      .fill('299');
+    await admin.getByRole('dialog').getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => row.textContent()).toContain('$299.00');
+
+    await row.getByRole('button', { name: /^Retire/ }).click();
+    await expect.poll(() => row.textContent()).toContain('Retired');
+  });
+
   it('an admin invites a member; the invitee accepts through the one-time link and is signed in', async () => {
     const email = `invitee.${Date.now()}@acme.example`;
     await admin.goto(`${stack.web}/settings/invitations`);
@@ -363,6 +522,10 @@ describe('workspace settings', () => {
       '/settings/security',
       '/settings/lead-forms',
       '/settings/webhooks',
+      '/settings/pipeline',
+      '/settings/lead-scoring',
+      '/settings/lead-assignment',
+      '/settings/equipment',
       '/account',
       '/sign-in/two-factor',
     ]) {

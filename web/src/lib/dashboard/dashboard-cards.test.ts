@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dueTasks,
-  excerpt,
-  feedEntries,
-  openStageBars,
-  recordHref,
-  winRateLabel,
-} from './dashboard-cards.js';
+import { recordHref } from '../sales/record-links.js';
+import { dueTasks, excerpt, feedEntries, openStageBars, winRateLabel } from './dashboard-cards.js';
 import type { DueTask, FeedActivity, PipelineSummary } from './dashboard-schemas.js';
 
 const activity = (over: Partial<FeedActivity>): FeedActivity => ({
@@ -26,6 +20,7 @@ const activity = (over: Partial<FeedActivity>): FeedActivity => ({
   subjectType: 'LEAD',
   subjectId: 'l1',
   subjectName: 'Ana Garcia',
+  parentId: null,
   author: { id: 'm1', displayName: 'Priya Patel' },
   ...over,
 });
@@ -106,6 +101,7 @@ describe('my tasks card', () => {
     subjectType,
     subjectId: `r-${id}`,
     subjectName: `Record ${id}`,
+    parentId: null,
   });
 
   it('lists overdue tasks before today’s, each linking to its record', () => {
@@ -127,6 +123,10 @@ describe('my tasks card', () => {
     expect(recordHref('LEAD', 'x')).toBe('/leads/x');
     expect(recordHref('ACCOUNT', 'x')).toBe('/customers/x');
     expect(recordHref('OPPORTUNITY', 'x')).toBe('/opportunities/x');
+    // a contact or site lives on its customer's page; a proposal has its own
+    expect(recordHref('CONTACT', 'x', 'acct')).toBe('/customers/acct');
+    expect(recordHref('SITE', 'x', 'acct')).toBe('/customers/acct');
+    expect(recordHref('PROPOSAL', 'x', 'opp')).toBe('/proposals/x');
   });
 });
 

@@ -1,27 +1,8 @@
 import { mergeTimeline, type TimelineEntry } from '../sales/timeline.js';
-import type { DueTask, FeedActivity, PipelineSummary, SubjectType } from './dashboard-schemas.js';
+import { RECORD_TYPE_LABEL, recordHref, type RecordHref } from '../sales/record-links.js';
+import type { DueTask, FeedActivity, PipelineSummary } from './dashboard-schemas.js';
 
 /** Pure logic behind the dashboard's tasks, pipeline and recent-activity cards. */
-
-export type RecordHref = `/leads/${string}` | `/customers/${string}` | `/opportunities/${string}`;
-
-/** Where a record an activity is on lives in the app. */
-export function recordHref(type: SubjectType, id: string): RecordHref {
-  switch (type) {
-    case 'LEAD':
-      return `/leads/${id}`;
-    case 'ACCOUNT':
-      return `/customers/${id}`;
-    case 'OPPORTUNITY':
-      return `/opportunities/${id}`;
-  }
-}
-
-export const RECORD_TYPE_LABEL: Record<SubjectType, string> = {
-  LEAD: 'Lead',
-  ACCOUNT: 'Customer',
-  OPPORTUNITY: 'Opportunity',
-};
 
 /** The start of a long text on one short line: whitespace collapsed, cut at a word, "…" when cut. */
 export function excerpt(text: string | null, max = 120): string | null {
@@ -50,7 +31,7 @@ export function dueTasks(
   const item = (t: DueTask, overdue: boolean): TaskItem => ({
     ...t,
     overdue,
-    href: recordHref(t.subjectType, t.subjectId),
+    href: recordHref(t.subjectType, t.subjectId, t.parentId),
   });
   return {
     items: [...due.overdue.map((t) => item(t, true)), ...due.today.map((t) => item(t, false))],
@@ -92,7 +73,7 @@ export function feedEntries(activities: readonly FeedActivity[]): FeedEntry[] {
         record: {
           name: a.subjectName || RECORD_TYPE_LABEL[a.subjectType],
           type: RECORD_TYPE_LABEL[a.subjectType],
-          href: recordHref(a.subjectType, a.subjectId),
+          href: recordHref(a.subjectType, a.subjectId, a.parentId),
         },
       },
     ];

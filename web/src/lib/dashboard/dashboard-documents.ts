@@ -3,7 +3,7 @@ import { ACTIVITY_FIELDS } from '../sales/sales-documents.js';
 /** The GraphQL operations of the dashboard's tasks, pipeline and activity cards (see lead-documents.ts). */
 
 /** Who is working on which record, for an activity shown away from that record. */
-const ON_RECORD = 'subjectType subjectId subjectName';
+const ON_RECORD = 'subjectType subjectId subjectName parentId';
 
 /** The viewer's open tasks that are overdue or due later today, soonest first in each group. */
 export const MY_TASKS_DUE_QUERY = `
@@ -26,6 +26,6 @@ export const PIPELINE_SUMMARY_QUERY = `
 /** The newest activities on records the viewer can see, with who logged them and on what. */
 export const RECENT_ACTIVITY_QUERY = `
   query RecentActivity($first: Int!) {
-    recentActivity(first: $first) { ${ACTIVITY_FIELDS} ${ON_RECORD} author { id displayName } }
+    recentActivity(first: $first) { ${ACTIVITY_FIELDS} author { id displayName } }
   }
 `;

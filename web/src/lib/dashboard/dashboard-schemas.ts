@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { activitySchema } from '../sales/opportunity-schemas.js';
+import { activitySchema, onRecord } from '../sales/opportunity-schemas.js';
 
-/** What the dashboard's load function accepts from the tenant API (checked, like lib/server/*-schemas). */
-export const SUBJECT_TYPES = ['LEAD', 'ACCOUNT', 'OPPORTUNITY'] as const;
-export type SubjectType = (typeof SUBJECT_TYPES)[number];
-
-const onRecord = {
-  subjectType: z.enum(SUBJECT_TYPES),
-  subjectId: z.string(),
-  subjectName: z.string(),
-};
+/* What the dashboard's load function accepts from the tenant API (checked, like lib/server/*-schemas). */
 
 const dueTask = z.object({ id: z.string(), title: z.string().nullable(), dueAt: z.string(), ...onRecord });
 export type DueTask = z.output<typeof dueTask>;
@@ -35,7 +27,6 @@ export const pipelineSummaryDataSchema = z.object({
 export type PipelineSummary = z.output<typeof pipelineSummaryDataSchema>['pipeline'];
 
 const feedActivity = activitySchema.extend({
-  ...onRecord,
   author: z.object({ id: z.string(), displayName: z.string() }).nullable(),
 });
 export type FeedActivity = z.output<typeof feedActivity>;

@@ -1,3 +1,5 @@
+import type { SubjectType } from './record-links.js';
+
 /**
  * The "log an activity" form on a record: what a rep types for a call, email, meeting, note or task, and the
  * API's LogActivityInput. Times are typed in the browser's own time zone (datetime-local) and sent as
@@ -6,7 +8,6 @@
  */
 export const ACTIVITY_KINDS = ['NOTE', 'CALL', 'EMAIL', 'MEETING', 'TASK'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
-export type SubjectType = 'LEAD' | 'ACCOUNT' | 'OPPORTUNITY';
 
 export const KIND_LABEL: Record<ActivityKind, string> = {
   NOTE: 'Note',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SUBJECT_TYPES } from './record-links.js';
 
 /**
  * What the opportunity, customer, pipeline and proposal pages accept from the tenant API (checked, like
@@ -12,8 +13,18 @@ export const pipelineStageSchema = z.object({
   kind: z.enum(['OPEN', 'WON', 'LOST']),
 });
 
+/** The record an activity (or task) is on. */
+export const onRecord = {
+  subjectType: z.enum(SUBJECT_TYPES),
+  subjectId: z.string(),
+  subjectName: z.string(),
+  /** a contact's or site's account, a proposal's opportunity */
+  parentId: z.string().nullable(),
+};
+
 export const activitySchema = z.object({
   id: z.string(),
+  ...onRecord,
   kind: z.enum(['CALL', 'EMAIL', 'MEETING', 'NOTE', 'TASK']),
   title: z.string().nullable(),
   body: z.string().nullable(),

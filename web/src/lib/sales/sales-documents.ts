@@ -42,7 +42,7 @@ export const ACCOUNT_QUERY = `
     account(id: $id) {
       id kind name billingStreet billingCity billingRegion billingPostalCode billingCountry
       sourceLeadId ownerId unitId createdAt
-      contacts { id fullName email phone title isPrimary }
+      contacts { id firstName lastName fullName email phone title isPrimary }
       sites {
         id label street city region postalCode country latitude longitude utility meterNumber
         roofType roofPitchDeg roofAzimuthDeg shading annualUsageKwh averageMonthlyBill
@@ -67,7 +67,7 @@ export const CONVERT_LEAD_MUTATION = `
 `;
 
 export const ACTIVITY_FIELDS = `
-  id kind title body callOutcome durationSeconds emailDirection startsAt endsAt dueAt done createdBy createdAt
+  id subjectType subjectId subjectName parentId kind title body callOutcome durationSeconds emailDirection startsAt endsAt dueAt done createdBy createdAt
 `;
 
 export const PROPOSAL_SUMMARY_FIELDS = `
@@ -96,7 +96,19 @@ export const OPPORTUNITY_QUERY = `
   }
 `;
 
-/** Logs a call, email, meeting, note or task on a lead, account or opportunity. */
+export const CREATE_OPPORTUNITY_MUTATION = `
+  mutation CreateOpportunity($input: CreateOpportunityInput!) {
+    createOpportunity(input: $input) { opportunity { id } }
+  }
+`;
+
+export const UPDATE_OPPORTUNITY_MUTATION = `
+  mutation UpdateOpportunity($id: ID!, $input: UpdateOpportunityInput!) {
+    updateOpportunity(id: $id, input: $input) { opportunity { id } }
+  }
+`;
+
+/** Logs a call, email, meeting, note or task on any sales record. */
 export const LOG_ACTIVITY_MUTATION = `
   mutation LogActivity($input: LogActivityInput!) { logActivity(input: $input) { id } }
 `;

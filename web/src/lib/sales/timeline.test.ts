@@ -16,6 +16,10 @@ const activity = (over: Partial<Activity>): Activity => ({
   done: false,
   createdBy: 'u1',
   createdAt: '2026-11-02T10:00:00Z',
+  subjectType: 'OPPORTUNITY',
+  subjectId: 'o1',
+  subjectName: 'Garcia 8 kW',
+  parentId: null,
   ...over,
 });
 const names: Record<string, string> = { qualification: 'Qualification', design: 'Design', lost: 'Lost' };
@@ -75,5 +79,33 @@ describe('an opportunity timeline', () => {
     );
     expect(email!.title).toBe('Email received: Re: quote');
     expect(task!.title).toBe('Task done: Site survey');
+  });
+});
+
+describe("a customer's or deal's timeline", () => {
+  it("says which contact, site or proposal an activity was on; the record's own need no such note", () => {
+    const [proposal, deal] = mergeTimeline(
+      [
+        activity({
+          id: 'p',
+          subjectType: 'PROPOSAL',
+          subjectId: 'p1',
+          subjectName: 'Garcia 8 kW · proposal v2',
+          parentId: 'o1',
+          createdAt: '2026-11-05T10:00:00Z',
+        }),
+        activity({ id: 'd' }),
+      ],
+      [],
+      stageName,
+    );
+    expect(proposal!.about).toBe('Proposal: Garcia 8 kW · proposal v2');
+    expect(deal!.about).toBeNull();
+    const [contact] = mergeTimeline(
+      [activity({ subjectType: 'CONTACT', subjectId: 'c1', subjectName: 'Chidi Okafor', parentId: 'a1' })],
+      [],
+      stageName,
+    );
+    expect(contact!.about).toBe('Contact: Chidi Okafor');
   });
 });

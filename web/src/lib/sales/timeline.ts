@@ -1,4 +1,5 @@
 import type { Activity } from './opportunity-schemas.js';
+import { RECORD_TYPE_LABEL, type SubjectType } from './record-links.js';
 
 /** One line of a record's history: an activity logged on it, or (for a deal) a stage change. */
 export interface TimelineEntry {
@@ -9,7 +10,12 @@ export interface TimelineEntry {
   detail: string | null;
   /** member who did it */
   by: string | null;
+  /** for an activity on a part of the record (a customer's contact or site, a deal's proposal): which part */
+  about: string | null;
 }
+
+/** Records that are part of another and show in its timeline. */
+const PARTS: ReadonlySet<SubjectType> = new Set(['CONTACT', 'SITE', 'PROPOSAL']);
 
 export interface StageChangeLike {
   id: string;
@@ -62,6 +68,7 @@ export function mergeTimeline(
     title: activityTitle(a),
     detail: a.body,
     by: a.createdBy,
+    about: PARTS.has(a.subjectType) ? `${RECORD_TYPE_LABEL[a.subjectType]}: ${a.subjectName}` : null,
   }));
   for (const s of stageChanges) {
     entries.push({
@@ -73,6 +80,7 @@ export function mergeTimeline(
         : `Created in ${stageName(s.toStage.id)}`,
       detail: s.reason,
       by: s.changedBy,
+      about: null,
     });
   }
   return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

@@ -61,6 +61,8 @@ export const accountDataSchema = z.object({
       contacts: z.array(
         z.object({
           id: z.string(),
+          firstName: z.string(),
+          lastName: z.string(),
           fullName: z.string(),
           email: z.string().nullable(),
           phone: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { can } from '$lib/access/permissions';
 import { ACCOUNTS_QUERY } from '$lib/sales/sales-documents';
 import { serverGraphql } from '$lib/server/graphql';
 import { ACCOUNT_KINDS, accountsDataSchema } from '$lib/server/sales-schemas';
@@ -13,6 +14,7 @@ const querySchema = z.object({
 
 export const load: PageServerLoad = async (event) => {
   const query = querySchema.parse(Object.fromEntries(event.url.searchParams));
+  const { permissions } = await event.parent();
   const filter = {
     ...(query.q ? { search: query.q } : {}),
     ...(query.kind ? { kind: [query.kind] } : {}),
@@ -28,5 +30,6 @@ export const load: PageServerLoad = async (event) => {
     accounts: data.accounts.edges.map((e) => e.node),
     totalCount: data.accounts.totalCount,
     pageInfo: data.accounts.pageInfo,
+    canCreate: can(permissions, 'customers', 'create'),
   };
 };

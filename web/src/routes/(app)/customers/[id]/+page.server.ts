@@ -69,6 +69,8 @@ export const load: PageServerLoad = async (event) => {
     directory,
     // logging on a record is working it: the update right on it
     canLog: can(permissions, 'customers', 'update'),
+    canEdit: can(permissions, 'customers', 'update'),
+    canCreateDeal: can(permissions, 'opportunities', 'create'),
     history,
   };
 };

@@ -1,10 +1,15 @@
 import { error } from '@sveltejs/kit';
-import { can } from '$lib/access/permissions';
+import { DIRECTORY_QUERY } from '$lib/access/access-documents';
+import { can, leadAbilities } from '$lib/access/permissions';
+import { EMPTY_DIRECTORY, type Directory } from '$lib/leads/directory';
 import { storedProposal } from '$lib/proposals/engine';
 import { figuresOf } from '$lib/proposals/figures';
 import { formFromInputs, siteLocation } from '$lib/proposals/proposal-form';
 import { PROPOSAL_QUERY } from '$lib/proposals/proposal-documents';
 import { proposalDataSchema } from '$lib/proposals/proposal-schemas';
+import { recordActivitySchema } from '$lib/sales/opportunity-schemas';
+import { RECORD_ACTIVITY_QUERY } from '$lib/sales/sales-documents';
+import { directoryDataSchema } from '$lib/server/access-schemas';
 import { serverGraphql } from '$lib/server/graphql';
 import type { PageServerLoad } from './$types';
 
@@ -15,9 +20,13 @@ function notFound(): never {
 export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   if (!/^[0-9a-fA-F-]{8,64}$/.test(id)) notFound();
-  const [data, { permissions }] = await Promise.all([
+  const { permissions } = await event.parent();
+  const [data, activity, directory] = await Promise.all([
     serverGraphql(event, PROPOSAL_QUERY, { id }, proposalDataSchema),
-    event.parent(),
+    serverGraphql(event, RECORD_ACTIVITY_QUERY, { type: 'PROPOSAL', id }, recordActivitySchema),
+    leadAbilities(permissions).directory
+      ? serverGraphql(event, DIRECTORY_QUERY, {}, directoryDataSchema)
+      : Promise.resolve<Directory>(EMPTY_DIRECTORY),
   ]);
   const proposal = data.proposal ?? notFound();
   const stored = proposal.inputs['location'] as { lat: number; lon: number } | undefined;
@@ -30,6 +39,11 @@ export const load: PageServerLoad = async (event) => {
     figures: figuresOf(storedProposal(proposal.inputs)),
     location: stored ?? siteLocation(proposal.opportunity?.site),
     canEdit: can(permissions, 'opportunities', 'update'),
+    activities: activity.timeline.edges.map((e) => e.node),
+    activityCount: activity.timeline.totalCount,
+    directory,
+    // logging on it is working the deal: the update right on opportunities
+    canLog: can(permissions, 'opportunities', 'update'),
     // a fresh builder per load (after a save the page reloads with the stored figures)
     loadedAt: Date.now(),
   };
