@@ -126,7 +126,8 @@ describe('customers by hand', () => {
         'mutation($id: ID!, $stageId: ID!) { moveOpportunity(id: $id, stageId: $stageId) { opportunity { probability } } }',
         { id, stageId: next.id },
       );
-      const opportunity = (result.data['moveOpportunity'] as { opportunity: { probability: number } }).opportunity;
+      const opportunity = (result.data['moveOpportunity'] as { opportunity: { probability: number } })
+        .opportunity;
       return { stage: next.name, probability: opportunity.probability };
     }, dealId);
     await other.close();
