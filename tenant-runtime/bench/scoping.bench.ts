@@ -4,8 +4,8 @@
  *
  *   npm run bench scoping          (BENCH_LEADS=100000 BENCH_ITERATIONS=400 by default)
  *
- * Callers: a sales rep (scope own: owner_id = me), a branch manager (scope subtree: 4 teams, ~1/6 of the rows)
- * and an admin (scope all). Each iteration does what a request does: resolve the caller's permissions (cache
+ * Callers: a sales rep (scope own: owner_id = me), a branch manager (scope subtree: the branch and its 4 teams,
+ * ~1/6 of the rows, read as one key of the leads' unit closure, leads_in_units) and an admin (scope all). Each iteration does what a request does: resolve the caller's permissions (cache
  * hit: one primary-key query for the member and the access version) and run the scoped page query.
  * Baselines: the unscoped raw page (`SELECT … ORDER BY id DESC LIMIT 51`), and raw SQL with the same WHERE
  * the layer adds (so the layer's own overhead shows separately from what filtering costs MySQL).

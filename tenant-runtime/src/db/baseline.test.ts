@@ -74,6 +74,10 @@ async function describeSchema(db: Knex) {
       `SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS
        WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME`,
     ),
+    triggers: await q(
+      `SELECT TRIGGER_NAME, EVENT_MANIPULATION, EVENT_OBJECT_TABLE, ACTION_TIMING, ACTION_ORDER, ACTION_STATEMENT
+       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME`,
+    ),
     rows,
     migrations: (await db(MIGRATIONS_TABLE).orderBy('name').pluck('name')) as string[],
   };
@@ -108,6 +112,7 @@ describe('new tenant schemas start from the baseline', () => {
     expect(got.indexes).toEqual(want.indexes);
     expect(got.foreignKeys).toEqual(want.foreignKeys);
     expect(got.checks).toEqual(want.checks);
+    expect(got.triggers).toEqual(want.triggers);
     expect(got.rows).toEqual(want.rows);
     expect(got.migrations).toEqual(want.migrations);
 

@@ -13,6 +13,8 @@ export interface SchemaBaseline {
   tables: readonly string[];
   /** rows the migrations seeded (roles, stages…), without columns the server fills (CURRENT_TIMESTAMP) */
   rows: ReadonlyArray<{ table: string; rows: ReadonlyArray<Record<string, string | number | null>> }>;
+  /** `CREATE TRIGGER …` by name, without a DEFINER: created as the tenant's own user */
+  triggers?: ReadonlyArray<{ name: string; sql: string }>;
 }
 
 const KNEX_TABLES = ['knex_migrations', 'knex_migrations_lock'];
@@ -70,7 +72,22 @@ export async function dumpBaseline(db: Knex, migrations: readonly string[]): Pro
     kept.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     rows.push({ table, rows: kept });
   }
-  return { migrations: [...migrations], tables, rows };
+  const triggers = (
+    (await db('information_schema.TRIGGERS')
+      .where({ TRIGGER_SCHEMA: db.raw('DATABASE()') })
+      .orderBy('TRIGGER_NAME')
+      .select({
+        name: 'TRIGGER_NAME',
+        timing: 'ACTION_TIMING',
+        event: 'EVENT_MANIPULATION',
+        table: 'EVENT_OBJECT_TABLE',
+        body: 'ACTION_STATEMENT',
+      })) as Array<{ name: string; timing: string; event: string; table: string; body: string }>
+  ).map((t) => ({
+    name: t.name,
+    sql: `CREATE TRIGGER \`${t.name}\` ${t.timing} ${t.event} ON \`${t.table}\` FOR EACH ROW ${t.body}`,
+  }));
+  return { migrations: [...migrations], tables, rows, ...(triggers.length ? { triggers } : {}) };
 }
 
 /**
@@ -88,6 +105,10 @@ export async function applyBaseline(db: Knex, baseline: SchemaBaseline, tableNam
       try {
         for (const create of baseline.tables) await trx.raw(create);
         for (const { table, rows } of baseline.rows) await trx(table).insert(rows).onConflict().ignore();
+        for (const { name, sql } of baseline.triggers ?? []) {
+          await trx.raw('DROP TRIGGER IF EXISTS ??', [name]);
+          await trx.raw(sql);
+        }
       } finally {
         await trx.raw('SET SESSION foreign_key_checks = 1');
       }

@@ -18,6 +18,7 @@ import { leadForms } from '../../migrations/20261201_085_lead_forms.js';
 import { taskReminders } from '../../migrations/20261201_090_task_reminders.js';
 import { outboxChanges } from '../../migrations/20261201_095_outbox_changes.js';
 import { activitySubjects } from '../../migrations/20261202_100_activity_subjects.js';
+import { unitClosure } from '../../migrations/20261203_110_unit_closure.js';
 
 /** Every tenant migration, oldest first. Forward-only; each tenant records what it has applied. */
 export const tenantMigrations: readonly Migration[] = [
@@ -38,6 +39,7 @@ export const tenantMigrations: readonly Migration[] = [
   taskReminders,
   outboxChanges,
   activitySubjects,
+  unitClosure,
 ];
 
 /** knex's record of applied migrations, in every tenant schema */

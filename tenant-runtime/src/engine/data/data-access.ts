@@ -1,6 +1,6 @@
 import { Forbidden, NotFound, type Knex } from '@solar/common';
 import { TenantSuspended } from '../errors.js';
-import { applyScope, planPage } from './row-scope.js';
+import { applyScope, planPage, type ScopePart } from './row-scope.js';
 import {
   intersect,
   isEmptyScope,
@@ -214,32 +214,79 @@ function bind(options: BindOptions): Bound {
     },
     async pageNewestFirst(table, { first, beforeId, where }) {
       const id = `${table.name}.id`;
-      const page = (qb: Knex.QueryBuilder) => {
+      const page = (qb: Knex.QueryBuilder, key = id) => {
         where?.(qb);
-        if (beforeId !== undefined) qb.where(id, '<', beforeId);
-        return qb.orderBy(id, 'desc').limit(first + 1);
+        if (beforeId !== undefined) qb.where(key, '<', beforeId);
+        return qb.orderBy(key, 'desc').limit(first + 1);
       };
       const plan = isScoped(table)
-        ? planPage(table, scopeOf(table, 'read'), me)
+        ? planPage(table, scopeOf(table, 'read'), me, actor.ownedUnits?.(table.name))
         : { kind: 'single' as const };
+      const t = table.name.replace(/[^a-z0-9_]/g, '');
+      /**
+       * Where one part of the scope walks: FROM (a subtree root: the table's unit closure, then its rows), the
+       * key it walks in id order, and the column its value matches. Names come from table specs, not input.
+       */
+      const walkOf = (part: ScopePart) =>
+        part.kind === 'root'
+          ? {
+              from: `${part.closure} AS c STRAIGHT_JOIN ${t} ON ${t}.id = c.row_id`,
+              idsOnly: `${part.closure} AS c`,
+              key: 'c.row_id',
+              match: 'c.unit_id',
+              value: part.unitId,
+            }
+          : {
+              from: t,
+              idsOnly: t,
+              key: id,
+              match: `${t}.${part.kind === 'unit' ? table.unitColumn! : table.ownerColumn!}`,
+              value: part.kind === 'unit' ? part.unitId : part.memberId,
+            };
       let rows: Row[];
-      if (plan.kind === 'branches') {
-        // each branch is one part of the scope predicate (a unit in scope, or owner = me), so the union is
-        // exactly the scoped rows. Branches return ids only — an index-only walk of (unit_id, id) when there
-        // is no filter — so the union stays a small in-memory table; the page's rows are joined last.
-        const parts = plan.branches.map((branch) => {
-          const qb = db(table.name).queryContext(scopedQueryContext).select(id);
-          branch(qb);
-          return page(qb).toSQL().toNative();
+      if (plan.kind === 'parts' && plan.parts.length === 1) {
+        const walk = walkOf(plan.parts[0]!);
+        if (!where) {
+          // the list everyone opens first: one walk, as fixed SQL (the query builder cost a tenth of the query)
+          const before = beforeId === undefined ? '' : ` AND ${walk.key} < ?`;
+          const [result] = (await db
+            .raw(
+              `SELECT ${t}.* FROM ${walk.from} WHERE ${walk.match} = ?${before} ORDER BY ${walk.key} DESC LIMIT ?`,
+              [walk.value, ...(beforeId === undefined ? [] : [beforeId]), first + 1],
+            )
+            .queryContext(scopedQueryContext)) as unknown as [Row[]];
+          rows = result;
+        } else {
+          const qb = db
+            .queryBuilder()
+            .queryContext(scopedQueryContext)
+            .select(`${t}.*`)
+            .from(db.raw(walk.from))
+            .where(walk.match, walk.value);
+          rows = (await page(qb, walk.key)) as Row[];
+        }
+      } else if (plan.kind === 'parts') {
+        // each part walks its index apart and returns ids only (index-only when there is no filter), so the
+        // union stays a small in-memory table; the page's rows are joined last
+        const parts = plan.parts.map((part) => {
+          const walk = walkOf(part);
+          const qb = db
+            .queryBuilder()
+            .queryContext(scopedQueryContext)
+            .select({ id: walk.key })
+            .from(db.raw(where ? walk.from : walk.idsOnly))
+            .where(walk.match, walk.value);
+          return page(qb, walk.key).toSQL().toNative();
         });
-        const t = table.name.replace(/[^a-z0-9_]/g, '');
-        const sql =
-          `SELECT \`${t}\`.* FROM \`${t}\` JOIN (SELECT id FROM (${parts.map((p) => `(${p.sql})`).join(' UNION ')}) AS u ` +
-          `ORDER BY id DESC LIMIT ?) AS page ON page.id = \`${t}\`.id ORDER BY \`${t}\`.id DESC`;
-        const [result] = (await db
-          .raw(sql, [...parts.flatMap((p) => p.bindings as Knex.Value[]), first + 1])
-          .queryContext(scopedQueryContext)) as unknown as [Row[]];
-        rows = result;
+        const union = db.raw(
+          `(SELECT id FROM (${parts.map((p) => `(${p.sql})`).join(' UNION ')}) AS u ORDER BY id DESC LIMIT ?) AS page`,
+          [...parts.flatMap((p) => p.bindings as Knex.Value[]), first + 1],
+        );
+        rows = (await db(t)
+          .queryContext(scopedQueryContext)
+          .select(`${t}.*`)
+          .join(union, 'page.id', id)
+          .orderBy(id, 'desc')) as Row[];
       } else {
         const qb = select(table);
         if (plan.kind === 'primary' && table.newestFirstScopeIndex) {
@@ -253,6 +300,12 @@ function bind(options: BindOptions): Bound {
           qb.from(db.raw('?? FORCE INDEX (PRIMARY)', [table.name]));
         }
         rows = (await page(qb)) as Row[];
+      }
+      if (plan.kind === 'parts') {
+        // Every part lies within the scope, so this drops nothing unless the closure went wrong. Checked here
+        // rather than in SQL, where the scope's IN list cost the optimiser more than the page's 51 lookups.
+        const scope = scopeOf(table as ScopedTableSpec, 'read');
+        rows = rows.filter((row) => rowVisible(row, table as ScopedTableSpec, scope, me));
       }
       return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
     },

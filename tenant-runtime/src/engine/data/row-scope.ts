@@ -15,7 +15,8 @@ import type { ScopedTableSpec } from './table.js';
  *   nothing  → 1 = 0
  *
  * Unit sets are resolved to ids (not a join on the tree) so the optimiser sees plain IN lists on the
- * (unit_id, id) and (owner_id, id) indexes.
+ * (unit_id, id) and (owner_id, id) indexes. Newest-first pages (planPage) instead walk one index per part of
+ * the scope — for a whole subtree, the table's unit closure — and check this predicate on the rows in JS.
  */
 export function applyScope(
   qb: Knex.QueryBuilder,
@@ -34,41 +35,59 @@ export function applyScope(
 }
 
 /**
- * Above this many parts (units + own), a page walks the primary key instead of one index branch per part.
+ * Above this many parts (units or subtree roots, + own), a page walks the primary key instead of one index
+ * branch per part.
  * Measured (bench/scoping.bench.ts): a union of branches costs ~0.3 ms a branch whatever the scope's share,
  * while the primary-key walk costs what the share implies (1/6 of the rows: ~6 × the unscoped page). Scopes
  * with many units are wide (a branch or region subtree), scopes with one or two narrow (a team).
  */
 export const MAX_PAGE_BRANCHES = 3;
 
+/** One part of a scope's read predicate: rows of one unit, rows under one subtree root, or rows I own. */
+export type ScopePart =
+  | { kind: 'unit'; unitId: string }
+  | { kind: 'root'; unitId: string; closure: string }
+  | { kind: 'owner'; memberId: string };
+
 /**
  * How to fetch a newest-first page under `scope` so it stays an index walk of about `limit` rows:
- * - `single`: one predicate an index serves in id order (all; own only; one unit only);
- * - `branches`: one predicate per unit (and one for own). Each branch walks (unit_id, id) or (owner_id, id)
- *   backwards, index-only, and stops after `limit` ids; the union is sorted and cut. A plain
- *   `IN (…) OR owner = ?` makes MySQL merge both indexes and sort every matching row before the LIMIT.
+ * - `single`: the scope is all, or nothing;
+ * - `parts`: the scope as up to MAX_PAGE_BRANCHES parts, each an index walk in id order — (owner_id, id),
+ *   (unit_id, id), or for a whole subtree the table's unit closure (unit_id, row_id), one key for the lot.
+ *   One part is one walk; several are walked apart, backwards and index-only, each stopping after `limit`
+ *   ids, and the union sorted and cut (a plain `IN (…) OR owner = ?` makes MySQL merge both indexes and sort
+ *   every matching row before the LIMIT). "Owner = me" is a part only when I own rows outside the scope's
+ *   units (known for tables with a unit closure; assumed elsewhere).
  * - `primary`: many units, so a wide share of the rows: walk newest first and filter — the table's
  *   `newestFirstScopeIndex` (id DESC, unit, owner) when it has one, checking the scope inside the index so
- *   only passing rows are read (leads, branch manager: ~1.6× the raw page instead of ~1.7–1.85×), else the
- *   primary key (FORCE INDEX either way, as the optimiser otherwise prefers that index merge and sort).
+ *   only passing rows are read, else the primary key (FORCE INDEX either way, as the optimiser otherwise
+ *   prefers that index merge and sort).
+ * Whatever the plan, the rows returned still pass the full scope predicate.
  */
-export type PagePlan =
-  | { kind: 'single' }
-  | { kind: 'branches'; branches: Array<(qb: Knex.QueryBuilder) => void> }
-  | { kind: 'primary' };
+export type PagePlan = { kind: 'single' } | { kind: 'parts'; parts: ScopePart[] } | { kind: 'primary' };
 
-export function planPage(table: ScopedTableSpec, scope: Scope, memberId: string | null): PagePlan {
-  const own = scope.own && memberId !== null;
-  const parts = scope.units.length + (own ? 1 : 0);
-  if (scope.all || parts <= 1) return { kind: 'single' };
-  if (parts > MAX_PAGE_BRANCHES) return { kind: 'primary' };
-  const unit = `${table.name}.${table.unitColumn}`;
-  const owner = `${table.name}.${table.ownerColumn}`;
-  return {
-    kind: 'branches',
-    branches: [
-      ...scope.units.map((u) => (qb: Knex.QueryBuilder) => void qb.where(unit, u)),
-      ...(own ? [(qb: Knex.QueryBuilder) => void qb.where(owner, memberId)] : []),
-    ],
-  };
+export function planPage(
+  table: ScopedTableSpec,
+  scope: Scope,
+  memberId: string | null,
+  ownedUnits?: readonly string[],
+): PagePlan {
+  if (scope.all) return { kind: 'single' };
+  const closure = table.unitClosure;
+  const inScope = new Set(scope.units);
+  const ownAdds =
+    scope.own &&
+    memberId !== null &&
+    (!closure || ownedUnits === undefined || ownedUnits.some((u) => !inScope.has(u)));
+  const unitParts: ScopePart[] =
+    closure && scope.unitRoots
+      ? scope.unitRoots.map((unitId) => ({ kind: 'root', unitId, closure }))
+      : scope.units.map((unitId) => ({ kind: 'unit', unitId }));
+  const parts: ScopePart[] = [
+    ...unitParts,
+    ...(ownAdds ? [{ kind: 'owner' as const, memberId: memberId! }] : []),
+  ];
+  if (parts.length === 0) return { kind: 'single' };
+  if (parts.length > MAX_PAGE_BRANCHES) return { kind: 'primary' };
+  return { kind: 'parts', parts };
 }

@@ -17,6 +17,11 @@ export interface Scope {
   all: boolean;
   own: boolean;
   units: readonly string[];
+  /**
+   * `units` as whole subtrees (each root with every unit below it), when it is: a page can then look the
+   * rows up by root in a table's unit closure. Absent when `units` is not whole subtrees.
+   */
+  unitRoots?: readonly string[] | undefined;
   /** the units the member belongs to; where rows they own may live */
   ownUnits: readonly string[];
 }
@@ -40,6 +45,11 @@ export interface Actor {
   granted: readonly string[];
   /** May `ownerId` own a row written under `scope`? (active member; within scope unless scope is all) */
   assignable(ownerId: string, scope: Scope): Promise<Assignability>;
+  /**
+   * Units holding rows the actor owns in `table` ('' for none); known only for tables with a unit closure.
+   * A page needs no "owner = me" branch when they all lie within the scope's units.
+   */
+  ownedUnits?(table: string): readonly string[];
 }
 
 /** The scope of reading with `action` too: a row must be visible AND within the action's scope. */

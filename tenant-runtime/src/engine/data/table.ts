@@ -16,6 +16,12 @@ export interface TableSpec {
    * and check the scope inside the index, reading only rows that pass (see `pageNewestFirst`).
    */
   newestFirstScopeIndex?: string;
+  /**
+   * `<table>_in_units` (unit_id, row_id) for every unit a row sits in or under, kept by triggers (migration
+   * 20261203_110_unit_closure), which also count each member's owned rows per unit: a newest-first page for
+   * a scope of whole subtrees walks it, one key per subtree root.
+   */
+  unitClosure?: string;
 }
 
 /** A table whose rows are scoped by owner and unit. */

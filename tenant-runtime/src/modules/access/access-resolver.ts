@@ -21,11 +21,13 @@ export interface AccessResolver {
 
 interface Cached {
   version: number;
+  ownershipVersion: number;
   permissions: EffectivePermissions;
 }
 
 interface MemberAndVersion {
   version: number | string;
+  ownership_version: number | string | null;
   id: string | null;
   status: string | null;
   display_name: string | null;
@@ -36,6 +38,8 @@ interface MemberAndVersion {
  * Effective permissions per (tenant, member), in an LRU. Each request reads the member row and the tenant's
  * access version in one primary-key query; every access change bumps that version in its own transaction,
  * so a changed role, membership or unit applies on the member's next request, in every runtime process.
+ * The member's ownership version (bumped by triggers when they come to own rows in a unit new to them)
+ * refreshes what they own where, which decides whether their pages need an "owner = me" branch.
  */
 export function createAccessResolver(options: { max?: number } = {}): AccessResolver {
   const cache = new LRUCache<string, Cached>({ max: options.max ?? 10_000 });
@@ -44,7 +48,8 @@ export function createAccessResolver(options: { max?: number } = {}): AccessReso
     (await db('access_state as s')
       .leftJoin('members as m', (j) => j.on('m.id', '=', db.raw('?', [memberId])))
       .where('s.id', 1)
-      .first('s.version', 'm.id', 'm.status', 'm.display_name', 'm.email')) as MemberAndVersion | undefined;
+      .first('s.version', 'm.ownership_version', 'm.id', 'm.status', 'm.display_name', 'm.email')) as
+      MemberAndVersion | undefined;
 
   const resolve: AccessResolver['resolve'] = async (db, tenantId, caller, o) => {
     // machine callers (not identities) are no members: they reach no rows until API-key roles exist
@@ -58,10 +63,11 @@ export function createAccessResolver(options: { max?: number } = {}): AccessReso
     }
     if (state.status === 'disabled') throw new MemberDisabled();
     const version = Number(state.version);
+    const ownershipVersion = Number(state.ownership_version ?? 0);
     const key = `${tenantId}:${caller.userId}`;
     let hit = cache.get(key);
-    if (!hit || hit.version !== version) {
-      hit = { version, permissions: await loadEffectivePermissions(db, caller.userId) };
+    if (!hit || hit.version !== version || hit.ownershipVersion !== ownershipVersion) {
+      hit = { version, ownershipVersion, permissions: await loadEffectivePermissions(db, caller.userId) };
       cache.set(key, hit);
     }
     return actorFor(db, hit.permissions);
@@ -128,6 +134,7 @@ function actorFor(db: Knex, p: EffectivePermissions | null): Actor {
     primaryUnitId: p.primaryUnitId,
     scope: p.scope,
     granted: p.granted,
+    ownedUnits: p.ownedUnits,
     async assignable(ownerId: string, scope: Scope): Promise<Assignability> {
       const member = (await db('members').where({ id: ownerId }).first('status')) as
         { status: string } | undefined;

@@ -11,6 +11,11 @@ export interface EffectivePermissions {
   /** the granted permissions, as `resource:action:scope` (`@<unit id>` when granted within a unit) */
   granted: readonly string[];
   scope(resource: string, action: Action): Scope;
+  /**
+   * Units holding rows the member owns in `table` ('' for rows with no unit). Counted only for tables with a
+   * unit closure (TableSpec.unitClosure); empty for any other.
+   */
+  ownedUnits(table: string): readonly string[];
 }
 
 interface GrantRow {
@@ -35,7 +40,7 @@ interface MembershipRow {
  * - all: every row (a grant within U is capped at U's subtree).
  */
 export async function loadEffectivePermissions(db: Knex, memberId: string): Promise<EffectivePermissions> {
-  const [grants, memberships] = await Promise.all([
+  const [grants, memberships, units, owned] = await Promise.all([
     db('role_grants as g')
       .join('roles as r', 'r.id', 'g.role_id')
       .leftJoin('org_units as u', 'u.id', 'g.unit_id')
@@ -49,6 +54,12 @@ export async function loadEffectivePermissions(db: Knex, memberId: string): Prom
         { column: 'm.unit_id', order: 'asc' },
       ])
       .select('m.unit_id', 'm.position', 'u.path', 'u.kind') as Promise<MembershipRow[]>,
+    // the whole tree (a tenant's is small): subtrees, and whether a scope's units are whole subtrees
+    db('org_units').select('id', 'path') as Promise<Array<{ id: string; path: string }>>,
+    db('owned_units')
+      .where({ owner_id: memberId })
+      .where('row_count', '>', 0)
+      .select('table_name', 'unit_id') as Promise<Array<{ table_name: string; unit_id: string }>>,
   ]);
 
   const memberUnits = memberships.map((m) => m.unit_id);
@@ -66,7 +77,9 @@ export async function loadEffectivePermissions(db: Knex, memberId: string): Prom
       return { resource, action, level, unitId: g.unit_id, unitPath: g.unit_path, text: p };
     });
   });
-  const subtree = await subtreesOf(db, [...roots]);
+  const subtree = new Map(
+    [...roots].map((path) => [path, units.filter((u) => u.path.startsWith(path)).map((u) => u.id)]),
+  );
 
   const acc = new Map<string, { all: boolean; own: boolean; units: Set<string> }>();
   for (const p of parsed) {
@@ -95,9 +108,13 @@ export async function loadEffectivePermissions(db: Knex, memberId: string): Prom
         all: s.all,
         own: s.own,
         units: Object.freeze([...s.units].sort()),
+        unitRoots: subtreeRoots(units, s.units),
         ownUnits: Object.freeze([...memberUnits]),
       }),
     );
+  const ownedByTable = new Map<string, string[]>();
+  for (const o of owned)
+    ownedByTable.set(o.table_name, [...(ownedByTable.get(o.table_name) ?? []), o.unit_id]);
 
   return {
     memberId,
@@ -105,20 +122,28 @@ export async function loadEffectivePermissions(db: Knex, memberId: string): Prom
     memberUnits,
     granted: [...new Set(parsed.map((p) => (p.unitId ? `${p.text}@${p.unitId}` : p.text)))].sort(),
     scope: (resource, action) => scopes.get(`${resource}:${action}`) ?? NO_SCOPE,
+    ownedUnits: (table) => ownedByTable.get(table) ?? [],
   };
 }
 
-/** path → ids of that unit and every unit below it. */
-async function subtreesOf(db: Knex, paths: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (!paths.length) return out;
-  const rows = (await db('org_units')
-    .where((w) => paths.forEach((p) => w.orWhere('path', 'like', `${p}%`)))
-    .select('id', 'path')) as Array<{ id: string; path: string }>;
-  for (const p of paths)
-    out.set(
-      p,
-      rows.filter((r) => r.path.startsWith(p)).map((r) => r.id),
-    );
-  return out;
+/**
+ * `units` as whole subtrees, if it is: the units in it whose parent is not (each with every unit below it
+ * in `units`), else undefined (e.g. a unit scope on a branch, without its teams).
+ */
+function subtreeRoots(
+  tree: ReadonlyArray<{ id: string; path: string }>,
+  units: ReadonlySet<string>,
+): readonly string[] | undefined {
+  if (!units.size) return undefined;
+  const pathOf = new Map(tree.map((u) => [u.id, u.path]));
+  const roots: string[] = [];
+  for (const id of units) {
+    const path = pathOf.get(id);
+    if (path === undefined) return undefined;
+    const parent = path.split('/').at(-3);
+    if (parent && units.has(parent)) continue;
+    if (tree.some((u) => u.path.startsWith(path) && !units.has(u.id))) return undefined;
+    roots.push(id);
+  }
+  return Object.freeze(roots.sort());
 }

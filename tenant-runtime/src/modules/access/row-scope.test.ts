@@ -1,6 +1,6 @@
 import type { TestTenant } from '@solar/operator/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RowScopeBypassed } from '../../engine/data/scope-guard.js';
+import { RowScopeBypassed, scopedQueryContext } from '../../engine/data/scope-guard.js';
 import { startTestRuntime, type TestRuntime } from '../../testing/test-runtime.js';
 
 /*
@@ -351,5 +351,47 @@ describe('the raw-query guard', () => {
     )) as unknown as [[{ n: number; c: string | null }]];
     expect(Number(row.n)).toBe(ALL.length);
     expect(Number(row.c ?? 0)).toBe(0);
+  });
+});
+
+describe("a manager's lists through the unit closure", () => {
+  it('a lead handed to the manager in another branch shows in their lists, and leaves when handed back', async () => {
+    // the manager's permissions are cached from earlier requests; owning a row in a new unit refreshes them
+    expect(keysOf(await visible('mgr'))).toEqual(SEES.mgr);
+    await ok('admin', ASSIGN, { id: leads.r3, input: { ownerId: U.mgr } });
+    expect(keysOf(await visible('mgr'))).toEqual([...SEES.mgr, 'r3'].sort());
+    expect((await ok('mgr', GET, { id: leads.r3 })).lead).not.toBeNull();
+    await ok('admin', ASSIGN, { id: leads.r3, input: { ownerId: U.rep3 } });
+    expect(keysOf(await visible('mgr'))).toEqual(SEES.mgr);
+    expect((await ok('mgr', GET, { id: leads.r3 })).lead).toBeNull();
+  });
+
+  it('the closure and the owned-row counts match the rows and the tree after every write and move', async () => {
+    const q = async (sql: string) =>
+      ((await tenant.db.raw(sql).queryContext(scopedQueryContext)) as [Array<Record<string, unknown>>])[0]
+        .map((r) => JSON.stringify(r))
+        .sort();
+    // a team moved under the other branch and back, leads created, handed round and deleted by now
+    const MOVE = `mutation($id: ID!, $p: ID) { moveOrgUnit(id: $id, parentId: $p) { depth } }`;
+    await ok('admin', MOVE, { id: units.phxB, p: units.tuc });
+    expect(keysOf(await visible('mgr'))).toEqual(['r1a', 'r1b', 'tech']);
+    expect(await q('SELECT unit_id, row_id FROM leads_in_units')).toEqual(
+      await q(
+        `SELECT a.id AS unit_id, l.id AS row_id FROM leads l JOIN org_units u ON u.id = l.unit_id
+         JOIN org_units a ON u.path LIKE CONCAT(a.path, '%')`,
+      ),
+    );
+    await ok('admin', MOVE, { id: units.phxB, p: units.phx });
+    expect(keysOf(await visible('mgr'))).toEqual(SEES.mgr);
+    expect(
+      await q(
+        "SELECT owner_id, unit_id, row_count FROM owned_units WHERE table_name = 'leads' AND row_count > 0",
+      ),
+    ).toEqual(
+      await q(
+        `SELECT owner_id, COALESCE(unit_id, '') AS unit_id, COUNT(*) AS row_count FROM leads
+         WHERE owner_id IS NOT NULL GROUP BY owner_id, COALESCE(unit_id, '')`,
+      ),
+    );
   });
 });

@@ -10,6 +10,7 @@ export const accountsTable = defineTable({
   resource: 'customers',
   ownerColumn: 'owner_id',
   unitColumn: 'unit_id',
+  unitClosure: 'accounts_in_units',
 });
 export const contactsTable = defineTable({
   name: 'contacts',

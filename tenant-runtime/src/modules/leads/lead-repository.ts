@@ -21,6 +21,7 @@ export const leadsTable = defineTable({
   ownerColumn: 'owner_id',
   unitColumn: 'unit_id',
   newestFirstScopeIndex: 'leads_newest_scope_index',
+  unitClosure: 'leads_in_units',
 });
 
 /** API field → column, for updates. */

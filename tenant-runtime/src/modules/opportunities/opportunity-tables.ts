@@ -6,6 +6,7 @@ export const opportunitiesTable = defineTable({
   resource: 'opportunities',
   ownerColumn: 'owner_id',
   unitColumn: 'unit_id',
+  unitClosure: 'opportunities_in_units',
 });
 
 /** Stage history rows carry their opportunity's owner and unit, so they are exactly as visible as it is. */
