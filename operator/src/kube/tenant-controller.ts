@@ -182,7 +182,15 @@ export async function reconcileTenantResource(
       runningVersion,
       ...(liveReplicas !== undefined ? { liveReplicas } : {}),
     });
-    for (const child of present) await api.apply(child);
+    for (const child of present)
+      // The Deployment's replica count was chosen from `live`: apply it only onto that version, so a count
+      // someone (the HPA, kubectl scale) set since is never overwritten with a stale one; a conflict (409)
+      // fails this pass and the retry decides again from what is there.
+      await api.apply(
+        child.kind === 'Deployment' && live?.metadata?.resourceVersion
+          ? { ...child, metadata: { ...child.metadata, resourceVersion: live.metadata.resourceVersion } }
+          : child,
+      );
     for (const child of absent) await api.remove(child);
   }
 

@@ -159,6 +159,24 @@ describe('kube-api fixture: server-side apply', () => {
     expect(admin?.fieldsV1).toEqual({ 'f:spec': { 'f:slug': {}, 'f:displayName': {} } });
   });
 
+  it('takes a resourceVersion in an apply configuration as a precondition, even when forced', async () => {
+    const first = await applyTenant('ssa-rv', tenant('ssa-rv', { plan: 'growth' }), 'tenant-operator');
+    const rv = first.metadata?.resourceVersion;
+    await patch('ssa-rv', { spec: { plan: 'enterprise' } }, PatchStrategy.MergePatch);
+    const stale = {
+      ...tenant('ssa-rv', { plan: 'starter' }),
+      metadata: { name: 'ssa-rv', resourceVersion: rv },
+    };
+    expect(await statusOf(applyTenant('ssa-rv', stale, 'tenant-operator', true))).toMatchObject({
+      code: 409,
+      reason: 'Conflict',
+    });
+    const now = (await custom.getClusterCustomObject({ ...tenantsGvp, name: 'ssa-rv' })) as TenantObject;
+    expect(now.spec.plan).toBe('enterprise');
+    const fresh = { ...stale, metadata: { name: 'ssa-rv', resourceVersion: now.metadata?.resourceVersion } };
+    expect((await applyTenant('ssa-rv', fresh, 'tenant-operator', true)).spec.plan).toBe('starter');
+  });
+
   it('shares ownership without conflict when both managers apply the same value', async () => {
     await applyTenant('ssa-s', tenant('ssa-s', { plan: 'growth' }), 'a');
     const out = await applyTenant('ssa-s', tenant('ssa-s', { plan: 'growth' }), 'b');

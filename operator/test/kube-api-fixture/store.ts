@@ -333,6 +333,12 @@ export class ObjectStore {
       );
     }
     if (!existing && opts.scope === 'status') throw notFound(r, name);
+    // a resourceVersion in the configuration is a precondition, as on any write (kubernetes#63104)
+    if (
+      cm?.resourceVersion !== undefined &&
+      cm.resourceVersion !== (existing && meta(existing).resourceVersion)
+    )
+      throw conflict(r, name);
     const merged = applyConfig({
       live: existing,
       config: body,
