@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser.js';
+import { graphqlIn } from './graphql-in-page.js';
 
 const stack = inject('stack');
 const PASSWORD = 'SolarDemo-2026!';
@@ -59,17 +60,12 @@ describe('access in the web app', () => {
       .poll(() => admin.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents())
       .toEqual(expect.arrayContaining([expect.stringContaining('Settings')]));
     // a lead of the Austin team, found as the admin through the same /graphql the app uses
-    const otherTeamLead = await admin.evaluate(async (team) => {
-      const res = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ leads(first: 100) { edges { node { id unitId } } } }' }),
-      });
-      const body = (await res.json()) as {
-        data: { leads: { edges: { node: { id: string; unitId: string } }[] } };
-      };
-      return body.data.leads.edges.find((e) => e.node.unitId === team)?.node.id;
-    }, AUSTIN_TEAM);
+    const otherTeamLead = (
+      await graphqlIn<{ leads: { edges: { node: { id: string; unitId: string } }[] } }>(
+        admin,
+        '{ leads(first: 100) { edges { node { id unitId } } } }',
+      )
+    ).leads.edges.find((e) => e.node.unitId === AUSTIN_TEAM)?.node.id;
     expect(otherTeamLead).toMatch(/^[0-9a-f-]{36}$/);
 
     const rep = await signIn(REP);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser.js';
+import { graphqlIn } from './graphql-in-page.js';
 
 const stack = inject('stack');
 const ADMIN = { email: 'ava.admin@acme.example', password: 'SolarDemo-2026!' };
@@ -110,26 +111,18 @@ describe('customers by hand', () => {
     const dealId = page.url().split('/').pop()!;
     const other = await context.newPage();
     await other.goto(`${stack.web}/pipeline`);
-    const moved = await other.evaluate(async (id) => {
-      const gql = async (query: string, variables: Record<string, unknown>) =>
-        (await (
-          await fetch('/graphql', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query, variables }),
-          })
-        ).json()) as { data: Record<string, unknown> };
-      const { data } = await gql('{ pipelineStages { id name kind } }', {});
-      const stages = data['pipelineStages'] as { id: string; name: string; kind: string }[];
-      const next = stages.filter((s) => s.kind === 'OPEN')[2]!;
-      const result = await gql(
-        'mutation($id: ID!, $stageId: ID!) { moveOpportunity(id: $id, stageId: $stageId) { opportunity { probability } } }',
-        { id, stageId: next.id },
-      );
-      const opportunity = (result.data['moveOpportunity'] as { opportunity: { probability: number } })
-        .opportunity;
-      return { stage: next.name, probability: opportunity.probability };
-    }, dealId);
+    const { pipelineStages } = await graphqlIn<{
+      pipelineStages: { id: string; name: string; kind: string }[];
+    }>(other, '{ pipelineStages { id name kind } }');
+    const next = pipelineStages.filter((s) => s.kind === 'OPEN')[2]!;
+    const { moveOpportunity } = await graphqlIn<{
+      moveOpportunity: { opportunity: { probability: number } };
+    }>(
+      other,
+      'mutation($id: ID!, $stageId: ID!) { moveOpportunity(id: $id, stageId: $stageId) { opportunity { probability } } }',
+      { id: dealId, stageId: next.id },
+    );
+    const moved = { stage: next.name, probability: moveOpportunity.opportunity.probability };
     await other.close();
     await expect.poll(() => page.getByTestId('stage').textContent(), { timeout: 10_000 }).toBe(moved.stage);
     expect(await drawer.getByLabel('Amount ($)').inputValue()).toBe('88500');

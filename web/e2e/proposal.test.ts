@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser.js';
+import { graphqlIn } from './graphql-in-page.js';
 
 const stack = inject('stack');
 const ADMIN = { email: 'ava.admin@acme.example', password: 'SolarDemo-2026!' };
@@ -28,33 +29,24 @@ async function signIn(width: number): Promise<{ context: BrowserContext; page: P
 
 /** An open demo deal on a site with coordinates and no proposal yet, found through the API as the admin. */
 async function dealWithoutProposal(p: Page): Promise<{ id: string; name: string }> {
-  return p.evaluate(async () => {
-    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-      const res = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return ((await res.json()) as { data: Record<string, unknown> }).data;
+  const data = await graphqlIn<{
+    opportunities: {
+      edges: { node: { id: string; name: string; site: { latitude: number | null } | null } }[];
     };
-    const data = (await gql(
-      '{ opportunities(first: 50, filter: { open: true }) { edges { node { id name site { latitude } } } } }',
-    )) as {
-      opportunities: {
-        edges: { node: { id: string; name: string; site: { latitude: number | null } | null } }[];
-      };
-    };
-    for (const { node } of data.opportunities.edges) {
-      if (node.site?.latitude == null) continue;
-      const found = (await gql('query($id: ID!) { proposals(opportunityId: $id) { id } }', {
-        id: node.id,
-      })) as {
-        proposals: unknown[];
-      };
-      if (found.proposals.length === 0) return { id: node.id, name: node.name };
-    }
-    throw new Error('no open demo deal without a proposal');
-  });
+  }>(
+    p,
+    '{ opportunities(first: 50, filter: { open: true }) { edges { node { id name site { latitude } } } } }',
+  );
+  for (const { node } of data.opportunities.edges) {
+    if (node.site?.latitude == null) continue;
+    const found = await graphqlIn<{ proposals: unknown[] }>(
+      p,
+      'query($id: ID!) { proposals(opportunityId: $id) { id } }',
+      { id: node.id },
+    );
+    if (found.proposals.length === 0) return { id: node.id, name: node.name };
+  }
+  throw new Error('no open demo deal without a proposal');
 }
 
 beforeAll(async () => {
@@ -183,31 +175,19 @@ describe('building a proposal', () => {
     await other.goto(`${stack.web}/pipeline`);
     // give the subscription a moment to be listening
     await page.waitForTimeout(1000);
-    const target = await other.evaluate(async (id) => {
-      const gql = async (query: string, variables: Record<string, unknown>) =>
-        (await (
-          await fetch('/graphql', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query, variables }),
-          })
-        ).json()) as { data: Record<string, unknown> };
-      const { data } = await gql(
-        'query($id: ID!) { opportunity(id: $id) { stage { id } } pipelineStages { id name kind } }',
-        { id },
-      );
-      const current = (data['opportunity'] as { stage: { id: string } }).stage.id;
-      const stages = data['pipelineStages'] as { id: string; name: string; kind: string }[];
-      const next = stages.find((s) => s.kind === 'OPEN' && s.id !== current)!;
-      await gql(
-        'mutation($id: ID!, $stageId: ID!) { moveOpportunity(id: $id, stageId: $stageId) { opportunity { id } } }',
-        {
-          id,
-          stageId: next.id,
-        },
-      );
-      return next.name;
-    }, deal.id);
+    const { opportunity, pipelineStages } = await graphqlIn<{
+      opportunity: { stage: { id: string } };
+      pipelineStages: { id: string; name: string; kind: string }[];
+    }>(other, 'query($id: ID!) { opportunity(id: $id) { stage { id } } pipelineStages { id name kind } }', {
+      id: deal.id,
+    });
+    const next = pipelineStages.find((s) => s.kind === 'OPEN' && s.id !== opportunity.stage.id)!;
+    await graphqlIn(
+      other,
+      'mutation($id: ID!, $stageId: ID!) { moveOpportunity(id: $id, stageId: $stageId) { opportunity { id } } }',
+      { id: deal.id, stageId: next.id },
+    );
+    const target = next.name;
     expect(target).not.toBe(before);
     await expect.poll(() => stage.textContent(), { timeout: 10_000 }).toBe(target);
     await other.close();

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser.js';
+import { graphqlIn } from './graphql-in-page.js';
 
 const stack = inject('stack');
 const ADMIN = { email: 'ava.admin@acme.example', password: 'SolarDemo-2026!' };
@@ -42,16 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // other browser tests count the demo leads: take ours out again
   if (leadId && page) {
-    await page.evaluate(async (id) => {
-      await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: 'mutation($id: ID!) { deleteLead(id: $id) { deletedId } }',
-          variables: { id },
-        }),
-      });
-    }, leadId);
+    await graphqlIn(page, 'mutation($id: ID!) { deleteLead(id: $id) { deletedId } }', { id: leadId });
   }
   await context?.close();
   await browser?.close();
@@ -123,24 +115,15 @@ describe('from lead to deal', () => {
   });
 
   it('ticks a task due today off on the dashboard, and it stays done', async () => {
-    await page.evaluate(async (id) => {
-      await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: 'mutation($i: LogActivityInput!) { logActivity(input: $i) { id } }',
-          variables: {
-            i: {
-              kind: 'TASK',
-              subjectType: 'LEAD',
-              subjectId: id,
-              title: 'Confirm the site survey slot',
-              dueAt: new Date(Date.now() - 60_000).toISOString(),
-            },
-          },
-        }),
-      });
-    }, leadId);
+    await graphqlIn(page, 'mutation($i: LogActivityInput!) { logActivity(input: $i) { id } }', {
+      i: {
+        kind: 'TASK',
+        subjectType: 'LEAD',
+        subjectId: leadId,
+        title: 'Confirm the site survey slot',
+        dueAt: new Date(Date.now() - 60_000).toISOString(),
+      },
+    });
     await page.goto(`${stack.web}/`);
     const tick = page.getByRole('checkbox', { name: 'Mark “Confirm the site survey slot” done' });
     await tick.waitFor();

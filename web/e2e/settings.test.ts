@@ -10,6 +10,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser.js';
+import { graphqlIn } from './graphql-in-page.js';
 
 const stack = inject('stack');
 const PASSWORD = 'SolarDemo-2026!';
@@ -200,18 +201,13 @@ describe('workspace settings', () => {
       await shown.waitFor();
       const secret = (await shown.locator('code.value').textContent())!.trim();
 
-      const leadId = await admin.evaluate(async () => {
-        const res = await fetch('/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            query: 'mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id } } }',
-            variables: { i: { firstName: 'Hook', lastName: 'Probe', source: 'PARTNER' } },
-          }),
-        });
-        return ((await res.json()) as { data: { createLead: { lead: { id: string } } } }).data.createLead.lead
-          .id;
-      });
+      const leadId = (
+        await graphqlIn<{ createLead: { lead: { id: string } } }>(
+          admin,
+          'mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id } } }',
+          { i: { firstName: 'Hook', lastName: 'Probe', source: 'PARTNER' } },
+        )
+      ).createLead.lead.id;
       await expect
         .poll(() => received.find((r) => r.body.includes(leadId)), { timeout: 20_000 })
         .toBeTruthy();
@@ -234,16 +230,7 @@ describe('workspace settings', () => {
         .toContain('Delivered (204)');
       await screenshot(admin, 'settings-webhooks-1280');
 
-      await admin.evaluate(async (id) => {
-        await fetch('/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            query: 'mutation($id: ID!) { deleteLead(id: $id) { deletedId } }',
-            variables: { id },
-          }),
-        });
-      }, leadId);
+      await graphqlIn(admin, 'mutation($id: ID!) { deleteLead(id: $id) { deletedId } }', { id: leadId });
       const hook = admin.getByRole('region', { name: `Webhook ${endpoint}` });
       await hook.getByRole('button', { name: 'Delete' }).click();
       await hook.getByRole('button', { name: 'Delete webhook' }).click();
@@ -328,18 +315,9 @@ describe('workspace settings', () => {
       };
     };
     await admin.goto(`${stack.web}/settings/lead-assignment`);
-    const gql = (query: string, variables: Record<string, unknown> = {}) =>
-      admin.evaluate(
-        async ([q, v]) =>
-          (
-            await fetch('/graphql', {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ query: q, variables: v }),
-            })
-          ).json() as Promise<Answer>,
-        [query, variables] as const,
-      );
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => ({
+      data: await graphqlIn<Answer['data']>(admin, query, variables),
+    });
     const original = (await gql('{ leadSettings { assignmentRules } }')).data.leadSettings.assignmentRules;
     const restore = `mutation($r: JSONObject) { updateLeadSettings(input: { assignmentRules: $r }) { settings { updatedAt } } }`;
     try {
