@@ -3,7 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { kubeConfigFor } from './kube-config.js';
 import { builtinResources, resourcesFromCrd, type CrdObject, type ResourceType } from './resources.js';
-import { startServer } from './server.js';
+import { startServer, type PendingWrite } from './server.js';
 import { ObjectStore } from './store.js';
 
 export { kubeConfigFor } from './kube-config.js';
@@ -41,6 +41,11 @@ export interface KubeApiFixture {
   dropWatches(): void;
   /** The global resourceVersion counter, as a string. */
   currentResourceVersion(): string;
+  /**
+   * Runs `first` once, just before the next write that `match`es is served: a change someone else makes
+   * while a client is between reading an object and writing it back.
+   */
+  beforeNextWrite(match: (write: PendingWrite) => boolean, first: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -62,10 +67,17 @@ export async function startKubeApiFixture(options: KubeApiFixtureOptions = {}): 
       { manager: 'kube-apiserver', scope: 'main' },
     );
   }
+  const interceptors: Array<{ match: (write: PendingWrite) => boolean; first: () => Promise<void> }> = [];
   const server = await startServer({
     store,
     resources,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
+    beforeWrite: async (write) => {
+      const i = interceptors.findIndex((x) => x.match(write));
+      if (i < 0) return;
+      const [hit] = interceptors.splice(i, 1);
+      await hit?.first();
+    },
   });
   return {
     url: server.url,
@@ -74,6 +86,7 @@ export async function startKubeApiFixture(options: KubeApiFixtureOptions = {}): 
     compactHistory: () => store.compact(),
     dropWatches: () => server.dropWatches(),
     currentResourceVersion: () => String(store.resourceVersion),
+    beforeNextWrite: (match, first) => void interceptors.push({ match, first }),
     close: () => server.close(),
   };
 }

@@ -24,10 +24,21 @@ const patchTypes: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
 };
 
+/** A write about to be served: what tests may step in before (see KubeApiFixture.beforeNextWrite). */
+export interface PendingWrite {
+  method: string;
+  resource: string;
+  namespace: string | undefined;
+  name: string | undefined;
+  manager: string;
+}
+
 export interface ServerOptions {
   store: ObjectStore;
   resources: ResourceType[];
   bookmarkIntervalMs: number;
+  /** awaited before every write is served: lets a test make a concurrent change land first */
+  beforeWrite?: (write: PendingWrite) => Promise<void>;
 }
 
 export interface RunningServer {
@@ -281,6 +292,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const { resource: r, namespace, name } = target;
     const scope = target.subresource === 'status' ? 'status' : 'main';
     const manager = managerOf(req, url);
+    if (method !== 'GET' && opts.beforeWrite)
+      await opts.beforeWrite({ method, resource: r.plural, namespace, name, manager });
 
     if (!name) {
       if (method === 'GET' && url.searchParams.get('watch') === 'true') return watch(target, url, req, res);

@@ -268,6 +268,33 @@ describe('kubernetes driver: a dedicated Tenant', () => {
     await waitFor(async () => expect(await replicas()).toBe(2));
   });
 
+  it('never writes back a stale replica count over one someone set while it was deciding', async () => {
+    const scale = (replicas: number) =>
+      api.apps.patchNamespacedDeployment(
+        { namespace: ns, name: 'tenant-runtime', body: { spec: { replicas } } },
+        mergePatch,
+      );
+    const replicas = async () =>
+      (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
+    // the HPA scales to 4, which sends the operator a pass; just as that pass writes the Deployment back
+    // (with the 4 it read), the HPA scales to 3
+    fx.beforeNextWrite(
+      (w) =>
+        w.method === 'PATCH' &&
+        w.resource === 'deployments' &&
+        w.namespace === ns &&
+        w.name === 'tenant-runtime' &&
+        w.manager === 'solar-crm-operator',
+      async () => void (await scale(3)),
+    );
+    await scale(4);
+    await waitFor(async () => expect(await replicas()).toBe(3));
+    // and it stays 3: the pass's write was refused (409) and its retry read the 3
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await replicas()).toBe(3);
+    await scale(2);
+  });
+
   it('re-creates a runtime Deployment someone deleted', async () => {
     await api.apps.deleteNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' });
     await waitFor(async () => {
