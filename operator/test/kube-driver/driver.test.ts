@@ -248,34 +248,29 @@ describe('kubernetes driver: a dedicated Tenant', () => {
     });
   });
 
+  /** A hand (or HPA) scale of the dedicated runtime, and its count now. */
+  const scaleRuntime = (replicas: number) =>
+    api.apps.patchNamespacedDeployment(
+      { namespace: ns, name: 'tenant-runtime', body: { spec: { replicas } } },
+      mergePatch,
+    );
+  const runtimeReplicas = async () =>
+    (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
+
   it("keeps the HPA's replica count, clamps one outside its range, and puts back a deleted NetworkPolicy", async () => {
-    const scale = (replicas: number) =>
-      api.apps.patchNamespacedDeployment(
-        { namespace: ns, name: 'tenant-runtime', body: { spec: { replicas } } },
-        mergePatch,
-      );
-    const replicas = async () =>
-      (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
     // the HPA (2..4) scaled up: the operator leaves that be; a NetworkPolicy (not watched) goes on the resync
-    await scale(3);
+    await scaleRuntime(3);
     await api.networking.deleteNamespacedNetworkPolicy({ namespace: ns, name: 'tenant-runtime-ingress' });
     await waitFor(async () => expect(await fetchAll(ns)).toContain('NetworkPolicy/tenant-runtime-ingress'));
-    expect(await replicas()).toBe(3);
+    expect(await runtimeReplicas()).toBe(3);
     // a hand edit beyond the HPA's range is clamped back into it
-    await scale(7);
-    await waitFor(async () => expect(await replicas()).toBe(4));
-    await scale(2);
-    await waitFor(async () => expect(await replicas()).toBe(2));
+    await scaleRuntime(7);
+    await waitFor(async () => expect(await runtimeReplicas()).toBe(4));
+    await scaleRuntime(2);
+    await waitFor(async () => expect(await runtimeReplicas()).toBe(2));
   });
 
   it('never writes back a stale replica count over one someone set while it was deciding', async () => {
-    const scale = (replicas: number) =>
-      api.apps.patchNamespacedDeployment(
-        { namespace: ns, name: 'tenant-runtime', body: { spec: { replicas } } },
-        mergePatch,
-      );
-    const replicas = async () =>
-      (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
     // the HPA scales to 4, which sends the operator a pass; just as that pass writes the Deployment back
     // (with the 4 it read), the HPA scales to 3
     fx.beforeNextWrite(
@@ -285,14 +280,14 @@ describe('kubernetes driver: a dedicated Tenant', () => {
         w.namespace === ns &&
         w.name === 'tenant-runtime' &&
         w.manager === 'solar-crm-operator',
-      async () => void (await scale(3)),
+      async () => void (await scaleRuntime(3)),
     );
-    await scale(4);
-    await waitFor(async () => expect(await replicas()).toBe(3));
+    await scaleRuntime(4);
+    await waitFor(async () => expect(await runtimeReplicas()).toBe(3));
     // and it stays 3: the pass's write was refused (409) and its retry read the 3
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await replicas()).toBe(3);
-    await scale(2);
+    expect(await runtimeReplicas()).toBe(3);
+    await scaleRuntime(2);
   });
 
   it('re-creates a runtime Deployment someone deleted', async () => {
@@ -305,8 +300,6 @@ describe('kubernetes driver: a dedicated Tenant', () => {
 
   it('suspended ReadOnly: scales the runtime to zero, drops the HPA and routes reads to the pooled runtime', async () => {
     const dedicated = 'http://tenant-runtime.tenant-brightpeak.svc:4100';
-    const replicas = async () =>
-      (await api.apps.readNamespacedDeployment({ namespace: ns, name: 'tenant-runtime' })).spec?.replicas;
     const hpaExists = async () => (await fetchAll(ns)).includes('HorizontalPodAutoscaler/tenant-runtime');
     const routedTo = async () =>
       (await platform.db('tenants').where({ slug: 'brightpeak' }).first()).endpoint as string;
@@ -314,7 +307,7 @@ describe('kubernetes driver: a dedicated Tenant', () => {
     await patchSpec('brightpeak', { suspended: true, suspendMode: 'ReadOnly' });
     await untilPhase('brightpeak', 'Suspended');
     await waitFor(async () => {
-      expect(await replicas()).toBe(0);
+      expect(await runtimeReplicas()).toBe(0);
       expect(await hpaExists()).toBe(false); // nothing left to scale a suspended runtime back up
     });
     // the pooled runtime serves the reads (it refuses writes for a suspended tenant) from the registry row
@@ -331,13 +324,13 @@ describe('kubernetes driver: a dedicated Tenant', () => {
         reason: 'SuspendedBlocked',
       }),
     );
-    expect(await replicas()).toBe(0);
+    expect(await runtimeReplicas()).toBe(0);
     expect(await routedTo()).toBe(POOLED);
 
     // resume: the Deployment scales back, but the route waits for it to be Available
     kubelet.hold.add('brightpeak');
     await patchSpec('brightpeak', { suspended: false });
-    await waitFor(async () => expect(await replicas()).toBe(2));
+    await waitFor(async () => expect(await runtimeReplicas()).toBe(2));
     await waitFor(async () => expect(await hpaExists()).toBe(true));
     await new Promise((r) => setTimeout(r, 300));
     expect(await routedTo()).toBe(POOLED);
