@@ -100,6 +100,7 @@ export async function loadEffectivePermissions(db: Knex, memberId: string): Prom
       else s.all = true;
     }
   }
+  const wholeSubtrees = subtreeRootsIn(units);
   const scopes = new Map<string, Scope>();
   for (const [key, s] of acc)
     scopes.set(
@@ -108,7 +109,7 @@ export async function loadEffectivePermissions(db: Knex, memberId: string): Prom
         all: s.all,
         own: s.own,
         units: Object.freeze([...s.units].sort()),
-        unitRoots: subtreeRoots(units, s.units),
+        unitRoots: wholeSubtrees(s.units),
         ownUnits: Object.freeze([...memberUnits]),
       }),
     );
@@ -127,23 +128,27 @@ export async function loadEffectivePermissions(db: Knex, memberId: string): Prom
 }
 
 /**
- * `units` as whole subtrees, if it is: the units in it whose parent is not (each with every unit below it
- * in `units`), else undefined (e.g. a unit scope on a branch, without its teams).
+ * For the org `tree`: `units` as whole subtrees, if it is — the units in it whose parent is not, when every
+ * child of a unit in it is in it too — else undefined (e.g. a unit scope on a branch, without its teams).
+ * The tree is indexed once; each set then costs its size plus its units' children.
  */
-function subtreeRoots(
-  tree: ReadonlyArray<{ id: string; path: string }>,
-  units: ReadonlySet<string>,
-): readonly string[] | undefined {
-  if (!units.size) return undefined;
-  const pathOf = new Map(tree.map((u) => [u.id, u.path]));
-  const roots: string[] = [];
-  for (const id of units) {
-    const path = pathOf.get(id);
-    if (path === undefined) return undefined;
-    const parent = path.split('/').at(-3);
-    if (parent && units.has(parent)) continue;
-    if (tree.some((u) => u.path.startsWith(path) && !units.has(u.id))) return undefined;
-    roots.push(id);
+function subtreeRootsIn(tree: ReadonlyArray<{ id: string; path: string }>) {
+  const parentOf = new Map<string, string | undefined>();
+  const childrenOf = new Map<string, string[]>();
+  for (const u of tree) {
+    const parent = u.path.split('/').at(-3) || undefined;
+    parentOf.set(u.id, parent);
+    if (parent) childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), u.id]);
   }
-  return Object.freeze(roots.sort());
+  return (units: ReadonlySet<string>): readonly string[] | undefined => {
+    if (!units.size) return undefined;
+    const roots: string[] = [];
+    for (const id of units) {
+      if (!parentOf.has(id)) return undefined;
+      if ((childrenOf.get(id) ?? []).some((child) => !units.has(child))) return undefined;
+      const parent = parentOf.get(id);
+      if (!parent || !units.has(parent)) roots.push(id);
+    }
+    return Object.freeze(roots.sort());
+  };
 }
